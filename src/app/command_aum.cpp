@@ -1,0 +1,134 @@
+// `aumtrain aum FILE`: the ROC curve, AUC, AUM and the exact directional derivatives of AUM for
+// a file of scores and labels.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <span>
+#include <string>
+
+#include "aumtrain/aum_kernel.hpp"
+#include "aumtrain/errors.hpp"
+#include "aumtrain/scores_file.hpp"
+#include "aumtrain/text_format.hpp"
+#include "commands.hpp"
+
+namespace aumtrain::app {
+namespace {
+
+struct AumOptions {
+  std::string file;
+  std::string denominator = "rate";
+  std::string format = "table";
+};
+
+std::string json_array(std::span<const double> values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += format_json_number(values[i]);
+  }
+  return out + "]";
+}
+
+std::string to_json(const AumDetails& details, Denominator denominator) {
+  const std::size_t n = details.gradient.size();
+  std::string derivative_mat = "[";
+  for (std::size_t i = 0; i < n; ++i) {
+    derivative_mat += fmt::format("{}[{}, {}]", i > 0 ? ", " : "",
+                                  format_json_number(details.left[i]),
+                                  format_json_number(details.right[i]));
+  }
+  derivative_mat += "]";
+  const RocCurve& roc = details.roc;
+  const TotalError& total = details.total_error;
+  return fmt::format(
+      "{{\n"
+      "  \"n\": {},\n"
+      "  \"denominator\": \"{}\",\n"
+      "  \"aum\": {},\n"
+      "  \"auc\": {},\n"
+      "  \"derivative_mat\": {},\n"
+      "  \"gradient\": {},\n"
+      "  \"total_error\": {{\"threshold\": {}, \"fp_before\": {}, \"fn_before\": {}}},\n"
+      "  \"roc\": {{\"FPR\": {}, \"FNR\": {}, \"TPR\": {}, \"min\": {}, \"min_constant\": {}, "
+      "\"max_constant\": {}}}\n"
+      "}}\n",
+      n, denominator_name(denominator), format_json_number(details.aum),
+      format_json_number(details.auc), derivative_mat, json_array(details.gradient),
+      json_array(total.threshold), json_array(total.fp_before), json_array(total.fn_before),
+      json_array(roc.fpr), json_array(roc.fnr), json_array(roc.tpr), json_array(roc.min),
+      json_array(roc.min_constant), json_array(roc.max_constant));
+}
+
+std::string to_table(const AumDetails& details, const ScoresFile& input,
+                     Denominator denominator) {
+  const BinaryTargets& targets = input.targets;
+  std::string out = fmt::format(
+      "{} examples ({} positive, {} negative{}), denominator {}\n\nAUM {}\nAUC {}\n\nROC curve\n",
+      targets.size(), targets.positive_count, targets.negative_count,
+      input.has_weights ? ", weighted" : "", denominator_name(denominator),
+      format_number(details.aum), format_number(details.auc));
+  const RocCurve& roc = details.roc;
+  TextTable roc_table({"FPR", "FNR", "TPR", "min(FPR,FNR)", "min_constant", "max_constant"});
+  for (std::size_t k = 0; k < roc.size(); ++k) {
+    roc_table.add_row({format_number(roc.fpr[k]), format_number(roc.fnr[k]),
+                       format_number(roc.tpr[k]), format_number(roc.min[k]),
+                       format_number(roc.min_constant[k]), format_number(roc.max_constant[k])});
+  }
+  out += roc_table.render();
+  out += "\nPer example, in input order (left/right: derivative of AUM as the score decreases/"
+         "increases)\n";
+  TextTable examples({"row", "pred", "label", "left", "right", "gradient", "threshold",
+                      "fp_before", "fn_before"});
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    examples.add_row({std::to_string(i + 1), format_number(input.scores[i]),
+                      format_number(input.labels[i]), format_number(details.left[i]),
+                      format_number(details.right[i]), format_number(details.gradient[i]),
+                      format_number(details.total_error.threshold[i]),
+                      format_number(details.total_error.fp_before[i]),
+                      format_number(details.total_error.fn_before[i])});
+  }
+  out += examples.render();
+  return out;
+}
+
+int run_aum(const AumOptions& options) {
+  const Denominator denominator = parse_denominator(options.denominator);
+  const ScoresFile input = read_scores_file(options.file);
+  const BinaryTargets& targets = input.targets;
+  if (denominator == Denominator::rate &&
+      (!(targets.positive_weight > 0) || !(targets.negative_weight > 0))) {
+    throw DataError(fmt::format(
+        "{}: column 'label' has only {} examples ({} positive, {} negative with nonzero weight); "
+        "the rate denominator needs both classes: add examples of the other class or use "
+        "--denominator count",
+        input.label_header.to_string(), targets.size(),
+        targets.positive_weight > 0 ? targets.positive_count : 0,
+        targets.negative_weight > 0 ? targets.negative_count : 0));
+  }
+  AumKernel kernel;
+  const AumDetails details = kernel.details(
+      input.scores, targets.error_diffs, make_denominators(targets.error_diffs, denominator));
+  const std::string text = options.format == "json" ? to_json(details, denominator)
+                                                    : to_table(details, input, denominator);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+}
+
+}  // namespace
+
+Command add_aum_command(CLI::App& parent) {
+  auto options = std::make_shared<AumOptions>();
+  CLI::App* command = parent.add_subcommand(
+      "aum", "ROC curve, AUC, AUM and the exact left/right derivatives of AUM for a CSV of "
+             "scores (column pred) and labels (column label, 0/1 or -1/1; optional column "
+             "weight)");
+  command->add_option("FILE", options->file, "CSV file with a header row")->required();
+  command->add_option("--denominator", options->denominator, "rate or count (default rate)")
+      ->check(CLI::IsMember({"rate", "count"}));
+  command->add_option("--format", options->format, "table (for people) or json (for programs)")
+      ->check(CLI::IsMember({"table", "json"}));
+  return {command, [options] { return run_aum(*options); }};
+}
+
+}  // namespace aumtrain::app

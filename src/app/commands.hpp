@@ -1,0 +1,17 @@
+// The subcommands of the aumtrain executable. Each add_*_command registers its options on the
+// parent application and returns what to run when it was chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace aumtrain::app {
+
+struct Command {
+  CLI::App* parser;
+  std::function<int()> run;  // returns the exit code
+};
+
+Command add_aum_command(CLI::App& parent);
+
+}  // namespace aumtrain::app

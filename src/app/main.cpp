@@ -1,0 +1,49 @@
+// aumtrain: ROC-optimal linear scoring models by gradient descent on AUM.
+// This is the only place that catches: errors are reported here and become exit codes.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <vector>
+
+#include "aumtrain/errors.hpp"
+#include "commands.hpp"
+#include "logging.hpp"
+
+int main(int argc, char** argv) {
+  using namespace aumtrain;
+  CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
+               "positive and false negative rates, and compare them with other losses."};
+  cli.require_subcommand(1);
+  bool quiet = false;
+  bool verbose = false;
+  cli.add_flag("-q,--quiet", quiet, "Print only warnings, errors and results");
+  cli.add_flag("-v,--verbose", verbose, "Print details of every step");
+
+  std::vector<app::Command> commands;
+  commands.push_back(app::add_aum_command(cli));
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return cli.exit(error);  // --help
+    cli.exit(error);
+    return static_cast<int>(ExitCode::usage);
+  }
+  app::setup_logging(quiet     ? app::Verbosity::quiet
+                     : verbose ? app::Verbosity::verbose
+                               : app::Verbosity::normal);
+  try {
+    for (const auto& command : commands) {
+      if (command.parser->parsed()) return command.run();
+    }
+  } catch (const Error& error) {
+    spdlog::error("{}", error.what());
+    return static_cast<int>(error.exit_code());
+  } catch (const std::exception& error) {
+    spdlog::error("internal error: {}; please report it with the command that caused it",
+                  error.what());
+    return 1;
+  }
+  return static_cast<int>(ExitCode::usage);
+}

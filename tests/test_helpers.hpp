@@ -1,0 +1,159 @@
+// Shared by the tests: brute-force references, random data with many ties, and a way to run the
+// aumtrain executable.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "aumtrain/error_diffs.hpp"
+
+namespace aumtrain::testing {
+
+/// AUM as the integral of min(FP, FN) over the threshold, evaluating FP and FN at the middle of
+/// every interval by direct sums over all examples: O(N^2), independent of the kernel.
+inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& diffs,
+                              Denominators denominators) {
+  std::vector<double> thresholds;
+  for (double s : scores) thresholds.push_back(-s);
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  double area = 0;
+  for (std::size_t k = 0; k + 1 < thresholds.size(); ++k) {
+    const double middle = 0.5 * (thresholds[k] + thresholds[k + 1]);
+    double fp = 0, fn = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (-scores[i] < middle) fp += diffs.diff(i).fp;
+      if (-scores[i] > middle) fn += diffs.diff(i).fn;
+    }
+    area += std::min(fp / denominators.fp, fn / denominators.fn) *
+            (thresholds[k + 1] - thresholds[k]);
+  }
+  return area;
+}
+
+/// AUC as P(f_pos > f_neg) + P(f_pos = f_neg) / 2 over all weighted pairs.
+inline double brute_force_auc(std::span<const double> scores, const BinaryTargets& targets) {
+  double wins = 0, pairs = 0;
+  for (std::size_t p = 0; p < scores.size(); ++p) {
+    if (!targets.is_positive[p]) continue;
+    for (std::size_t q = 0; q < scores.size(); ++q) {
+      if (targets.is_positive[q]) continue;
+      const double w = targets.weight_of(p) * targets.weight_of(q);
+      pairs += w;
+      wins += w * (scores[p] > scores[q] ? 1.0 : scores[p] == scores[q] ? 0.5 : 0.0);
+    }
+  }
+  return wins / pairs;
+}
+
+/// Scores drawn from a few integers (so ties are common), and random 0/1 labels.
+struct RandomProblem {
+  std::vector<double> scores;
+  std::vector<double> labels;
+  std::vector<double> weights;  // empty unless asked for
+};
+
+inline RandomProblem random_problem(unsigned seed, std::size_t n, int distinct_scores,
+                                    bool weighted = false) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> score(-distinct_scores / 2, distinct_scores / 2);
+  std::bernoulli_distribution positive(0.4);
+  std::uniform_int_distribution<int> weight(0, 4);
+  RandomProblem problem;
+  for (std::size_t i = 0; i < n; ++i) {
+    problem.scores.push_back(score(rng));
+    problem.labels.push_back(positive(rng) ? 1.0 : 0.0);
+    if (weighted) problem.weights.push_back(0.5 * weight(rng));
+  }
+  return problem;
+}
+
+/// The smallest gap between two distinct scores (infinity when fewer than two distinct).
+inline double smallest_gap(std::span<const double> scores) {
+  std::vector<double> sorted(scores.begin(), scores.end());
+  std::sort(sorted.begin(), sorted.end());
+  double gap = INFINITY;
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i] > sorted[i - 1]) gap = std::min(gap, sorted[i] - sorted[i - 1]);
+  }
+  return gap;
+}
+
+/// Central finite difference of f at x along coordinate i.
+template <class F>
+double central_difference(F&& f, std::vector<double> x, std::size_t i, double h) {
+  const double x0 = x[i];
+  x[i] = x0 + h;
+  const double up = f(x);
+  x[i] = x0 - h;
+  const double down = f(x);
+  return (up - down) / (2 * h);
+}
+
+/// A fresh empty directory under the system temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    std::random_device device;
+    path_ = std::filesystem::temp_directory_path() /
+            ("aumtrain_test_" + std::to_string(device()) + "_" + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes `content` to a file in the directory and returns its path.
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto file = path_ / name;
+    std::ofstream(file, std::ios::binary) << content;
+    return file.string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+/// Runs the aumtrain executable with `arguments` (a shell-quoted string) in `directory`.
+inline CommandResult run_aumtrain(const std::string& arguments,
+                                  const std::filesystem::path& directory = ".") {
+  static int counter = 0;
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("aumtrain_run_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  const std::string out_file = base.string() + ".out", err_file = base.string() + ".err";
+  const std::string command = "cd '" + directory.string() + "' && '" AUMTRAIN_EXECUTABLE "' " +
+                              arguments + " > '" + out_file + "' 2> '" + err_file + "' < /dev/null";
+  const int status = std::system(command.c_str());
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(out_file);
+  result.err = slurp(err_file);
+  std::filesystem::remove(out_file);
+  std::filesystem::remove(err_file);
+  return result;
+}
+
+}  // namespace aumtrain::testing
