@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   cli.add_flag("-v,--verbose", verbose, "Print details of every step");
 
   std::vector<app::Command> commands;
+  commands.push_back(app::add_train_command(cli));
+  commands.push_back(app::add_compare_command(cli));
+  commands.push_back(app::add_plot_command(cli));
   commands.push_back(app::add_aum_command(cli));
 
   try {

@@ -1,0 +1,25 @@
+// Plots of a run directory with gnuplot, in PNG and SVG, drawn from its comparison.csv and
+// learning_curves.csv (so they can be re-rendered at any time by `aumtrain plot`).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace aumtrain {
+
+/// Writes into `plot_directory`:
+/// - auc_<dataset>_<fraction>.{png,svg}: AUC by iteration for each (dataset, positive
+///   fraction), a panel per loss, lines for subtrain / validation / test, for the first seed at
+///   each loss's selected step size, with the selected iteration marked;
+/// - comparison.{png,svg}: test AUC (mean ± sd over seeds) per loss, a panel per dataset, by
+///   positive fraction.
+/// Returns the files written. Throws RunError when gnuplot is missing or fails, DataError when
+/// the run directory's files cannot be read.
+std::vector<std::filesystem::path> render_plots(const std::filesystem::path& run_directory,
+                                                const std::filesystem::path& plot_directory);
+
+/// Whether a gnuplot executable is on the PATH.
+bool gnuplot_available();
+
+}  // namespace aumtrain

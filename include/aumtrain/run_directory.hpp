@@ -1,0 +1,40 @@
+// Writing results without ever leaving half-written files or silently replacing earlier ones.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace aumtrain {
+
+/// A run directory built in a staging directory beside its target and moved into place by
+/// commit(). Until then the target is untouched; if the object is destroyed without commit()
+/// (an error), the staging directory is removed.
+class RunDirectory {
+ public:
+  /// Refuses (ConfigError) an existing target that is not an empty directory, unless `force`;
+  /// creates the parent folders and the staging directory (ConfigError naming the path when it
+  /// cannot be written).
+  RunDirectory(std::filesystem::path target, bool force);
+  ~RunDirectory();
+  RunDirectory(const RunDirectory&) = delete;
+  RunDirectory& operator=(const RunDirectory&) = delete;
+
+  const std::filesystem::path& staging() const noexcept { return staging_; }
+  const std::filesystem::path& target() const noexcept { return target_; }
+
+  /// Moves the staging directory to the target; a forced earlier target is removed only after
+  /// the new one is in place.
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path staging_;
+  bool force_;
+  bool committed_ = false;
+};
+
+/// Writes `content` to `file` through a temporary file in the same folder and a rename, so the
+/// file is either the old one or the complete new one. Throws RunError on failure.
+void write_file_atomically(const std::filesystem::path& file, std::string_view content);
+
+}  // namespace aumtrain

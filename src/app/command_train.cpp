@@ -1,0 +1,232 @@
+// `aumtrain train CONFIG` and `aumtrain compare CONFIG...`: run the experiment grid, write the run
+// directory, print the comparison table.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "aumtrain/config.hpp"
+#include "aumtrain/errors.hpp"
+#include "aumtrain/experiment.hpp"
+#include "aumtrain/outputs.hpp"
+#include "aumtrain/plots.hpp"
+#include "aumtrain/run_directory.hpp"
+#include "aumtrain/text_format.hpp"
+#include "commands.hpp"
+
+namespace aumtrain::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TrainOptions {
+  std::vector<std::string> configs;
+  std::vector<std::string> overrides;
+  std::string output;
+  bool force = false;
+  int threads = 0;
+};
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// Progress lines for runs that take long: at most one every few seconds.
+class ProgressThrottle {
+ public:
+  bool due() {
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto last = last_.load();
+    if (now - last < interval_) return false;
+    return last_.compare_exchange_strong(last, now);
+  }
+
+ private:
+  std::atomic<long long> last_{std::chrono::steady_clock::now().time_since_epoch().count()};
+  const long long interval_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::seconds(5))
+                                  .count();
+};
+
+int run_training(const TrainOptions& options, const std::string& command_line) {
+  std::vector<ExperimentConfig> configs;
+  for (const auto& path : options.configs) configs.push_back(load_config(path, options.overrides));
+  std::set<std::string> names;
+  for (const auto& config : configs) {
+    for (const auto& entry : config.datasets) {
+      if (!names.insert(entry.name).second) {
+        throw ConfigError(fmt::format("{}: dataset name '{}' is also used by an earlier config; "
+                                      "give each dataset its own name",
+                                      config.source, entry.name));
+      }
+    }
+  }
+  std::string directory = options.output;
+  if (directory.empty()) {
+    if (configs.size() > 1) {
+      throw ConfigError("several configs are compared into one run directory: name it with "
+                        "--output DIR");
+    }
+    directory = configs.front().output.directory;
+  }
+
+  std::size_t groups = 0, runs = 0;
+  for (const auto& c : configs) {
+    const std::size_t per_dataset = c.split.positive_fractions.size() * c.split.seeds.size();
+    groups += c.datasets.size() * per_dataset;
+    runs += c.datasets.size() * per_dataset * c.train.losses.size() * c.train.step_sizes.size();
+  }
+  RunDirectory run_directory(directory, options.force);
+  const fs::path staging = run_directory.staging();
+  spdlog::info("{} runs ({} datasets x fractions x seeds, each with every loss and step size); "
+               "results go to {}",
+               runs, groups, directory);
+  if (configs.size() == 1) {
+    write_file_atomically(staging / "config.yaml", to_yaml(configs.front()));
+  } else {
+    fs::create_directories(staging / "configs");
+    for (const auto& c : configs) write_file_atomically(staging / "configs" / (c.name + ".yaml"), to_yaml(c));
+  }
+
+  LearningCurveWriter curves(staging);
+  std::size_t finished_groups = 0;
+  ProgressThrottle throttle;
+  ExperimentEvents events;
+  events.dataset_loaded = [](const Dataset& d) {
+    spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
+                 d.positive_count(), d.features.cols, d.source);
+    if (d.dropped_rows > 0) {
+      spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows)", d.name,
+                   d.dropped_rows);
+    }
+  };
+  events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
+  events.run_finished = [&](const RunRecord& record) {
+    curves.append(record);
+    const TrainResult& r = record.result;
+    if (r.status == RunStatus::diverged) {
+      spdlog::debug("{}: diverged: {}", describe(record.key), r.message);
+    }
+    spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s)",
+                  describe(record.key), run_status_name(r.status), r.iterations,
+                  format_number(r.best_validation_auc), r.best_iteration, r.seconds);
+  };
+  events.group_finished = [&](const std::vector<Selection>& selections, double seconds) {
+    ++finished_groups;
+    const Selection* best = nullptr;
+    std::size_t diverged = 0;
+    for (const auto& s : selections) {
+      diverged += s.diverged_runs;
+      if (s.usable() && (!best || s.validation_auc > best->validation_auc)) best = &s;
+    }
+    const RunKey& key = selections.front().key;
+    spdlog::info("[{}/{}] {}, positive fraction {}, seed {}: {:.1f} s; best validation AUC {} "
+                 "({}){}",
+                 finished_groups, groups, key.dataset,
+                 positive_fraction_label(key.positive_fraction), key.seed, seconds,
+                 best ? fmt::format("{:.4f}", best->validation_auc) : "none",
+                 best ? best->key.loss : "every run diverged",
+                 diverged ? fmt::format("; {} runs diverged", diverged) : "");
+  };
+  events.progress = [&](const RunKey& key, int iteration, int max_iterations, double best_auc) {
+    if (throttle.due()) {
+      spdlog::info("  {}: iteration {}/{}, best validation AUC so far {}", describe(key),
+                   iteration, max_iterations, format_number(best_auc));
+    }
+  };
+
+  ExperimentOptions experiment_options;
+  experiment_options.threads = options.threads;
+  const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
+  curves.finish();
+
+  write_file_atomically(staging / "comparison.csv", comparison_csv(outcome.selections));
+  const std::string table = comparison_markdown(outcome.selections);
+  write_file_atomically(staging / "comparison.md",
+                        fmt::format("# Test AUC by loss (mean ± sd over seeds)\n\n{}", table));
+  fs::create_directories(staging / "models");
+  for (const Selection& s : outcome.selections) {
+    if (s.usable()) write_file_atomically(staging / "models" / model_file_name(s.key), model_json(s));
+  }
+  nlohmann::json info;
+  info["command"] = command_line;
+  info["finished"] = now_iso8601();
+  info["seconds"] = outcome.seconds;
+  info["status"] = outcome.interrupted ? "interrupted" : "completed";
+  info["threads"] = options.threads > 0 ? options.threads
+                                        : static_cast<int>(std::thread::hardware_concurrency());
+  info["runs"] = runs;
+  write_file_atomically(staging / "run_info.json", info.dump(2) + "\n");
+
+  bool plots = false;
+  for (const auto& c : configs) plots = plots || c.output.plots;
+  if (plots) {
+    try {
+      render_plots(staging, staging / "plots");
+    } catch (const Error& error) {
+      spdlog::warn("{}", error.what());
+    }
+  }
+  run_directory.commit();
+
+  const std::string printed = fmt::format(
+      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds (best per row in "
+      "bold)\n\n{}\nResults in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
+      "models/{}\nFinished in {:.1f} s\n",
+      table, directory, plots ? ", plots/" : "", outcome.seconds);
+  std::fwrite(printed.data(), 1, printed.size(), stdout);
+  std::fflush(stdout);
+  return outcome.interrupted ? static_cast<int>(ExitCode::run_failed) : 0;
+}
+
+Command add_training_command(CLI::App& parent, bool compare) {
+  auto options = std::make_shared<TrainOptions>();
+  CLI::App* command =
+      compare ? parent.add_subcommand(
+                    "compare",
+                    "Train every loss x step size x seed of one or more configs (or of a config "
+                    "with a datasets: list) into one run directory, with a cross-dataset table")
+              : parent.add_subcommand(
+                    "train", "Train every loss x step size x seed a config lists; write its run "
+                             "directory and print the comparison table");
+  if (compare) {
+    command->add_option("CONFIG", options->configs, "YAML config files")->required();
+    command->add_option("-o,--output", options->output,
+                        "Run directory (default: the config's output.directory; required with "
+                        "several configs)");
+  } else {
+    command->add_option("CONFIG", options->configs, "YAML config file")->required()->expected(1);
+  }
+  command->add_option("--set", options->overrides,
+                      "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");
+  command->add_flag("--force", options->force, "Replace an existing non-empty run directory");
+  command->add_option("--threads", options->threads, "Threads to use (default: every core)")
+      ->check(CLI::Range(1, 1024));
+  return {command, [options, compare] {
+            std::string line = compare ? "aumtrain compare" : "aumtrain train";
+            for (const auto& c : options->configs) line += " " + c;
+            for (const auto& o : options->overrides) line += " --set " + o;
+            if (!options->output.empty()) line += " --output " + options->output;
+            return run_training(*options, line);
+          }};
+}
+
+}  // namespace
+
+Command add_train_command(CLI::App& parent) { return add_training_command(parent, false); }
+Command add_compare_command(CLI::App& parent) { return add_training_command(parent, true); }
+
+}  // namespace aumtrain::app
