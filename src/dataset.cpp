@@ -78,21 +78,31 @@ void note_label(Dataset& dataset, std::string_view label) {
   }
 }
 
-// Population mean and standard deviation of one column, scaled by the largest magnitude first so
-// that values near the limits of a double do not overflow the sum of squares.
+// Population mean and standard deviation of one column. Deviations from the mean are scaled by
+// the largest of them before squaring, so values near the limits of a double do not overflow;
+// if the mean itself overflows, the whole computation runs on values scaled by the largest one.
 std::pair<double, double> column_statistics(const FeatureMatrix& m, std::size_t j) {
+  if (m.rows == 0) return {0.0, 0.0};
+  const auto n = static_cast<double>(m.rows);
+  auto statistics = [&](double unit) -> std::pair<double, double> {
+    double sum = 0;
+    for (std::size_t i = 0; i < m.rows; ++i) sum += m.row(i)[j] / unit;
+    const double mean = sum / n;
+    double largest = 0;
+    for (std::size_t i = 0; i < m.rows; ++i) largest = std::max(largest, std::abs(m.row(i)[j] / unit - mean));
+    if (largest == 0 || !std::isfinite(largest)) return {mean * unit, largest * unit};
+    double squares = 0;
+    for (std::size_t i = 0; i < m.rows; ++i) {
+      const double d = (m.row(i)[j] / unit - mean) / largest;
+      squares += d * d;
+    }
+    return {mean * unit, std::sqrt(squares / n) * largest * unit};
+  };
+  const auto direct = statistics(1.0);
+  if (std::isfinite(direct.first) && std::isfinite(direct.second)) return direct;
   double largest = 0;
   for (std::size_t i = 0; i < m.rows; ++i) largest = std::max(largest, std::abs(m.row(i)[j]));
-  if (largest == 0 || m.rows == 0) return {0.0, 0.0};
-  double sum = 0;
-  for (std::size_t i = 0; i < m.rows; ++i) sum += m.row(i)[j] / largest;
-  const double mean = sum / static_cast<double>(m.rows);
-  double squares = 0;
-  for (std::size_t i = 0; i < m.rows; ++i) {
-    const double d = m.row(i)[j] / largest - mean;
-    squares += d * d;
-  }
-  return {mean * largest, std::sqrt(squares / static_cast<double>(m.rows)) * largest};
+  return statistics(largest);
 }
 
 void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
@@ -322,12 +332,6 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   if (!config.label.empty()) {
     throw ConfigError("data.label: a libsvm file has its label first on every line; remove data.label");
   }
-  auto open = [&] {
-    std::ifstream in(config.path, std::ios::binary);
-    if (!in) throw DataError(fmt::format("{}: cannot open the file for reading; check the path", config.path));
-    return in;
-  };
-  // Pass 1: check the syntax and find the number of rows and the largest feature index.
   struct Entry {
     std::size_t index;
     double value;
@@ -367,19 +371,26 @@ Dataset load_libsvm(const DatasetEntry& entry) {
     }
     return true;
   };
-  std::size_t rows = 0, max_index = 0;
-  {
-    std::ifstream in = open();
+  // Calls on_row(label, entries) for every data line of the file.
+  auto for_each_row = [&](auto&& on_row) {
+    std::ifstream in(config.path, std::ios::binary);
+    if (!in) {
+      throw DataError(fmt::format("{}: cannot open the file for reading; check the path", config.path));
+    }
     std::string line;
     std::string_view label;
     std::vector<Entry> entries;
     for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!parse_line(line, line_number, label, entries)) continue;
-      ++rows;
-      if (!entries.empty()) max_index = std::max(max_index, entries.back().index);
+      if (parse_line(line, line_number, label, entries)) on_row(label, entries);
     }
-  }
+  };
+  // Pass 1 checks the syntax and sizes the matrix; pass 2 fills it.
+  std::size_t rows = 0, max_index = 0;
+  for_each_row([&](std::string_view, const std::vector<Entry>& entries) {
+    ++rows;
+    if (!entries.empty()) max_index = std::max(max_index, entries.back().index);
+  });
   if (rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
   if (max_index == 0) throw DataError(fmt::format("{}: no line has any feature", config.path));
   std::vector<std::string> names;
@@ -398,20 +409,14 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   m.values.assign(rows * m.cols, 0.0);
   dataset.is_positive.reserve(rows);
   const PositiveLabel positive(config.positive_label);
-  std::ifstream in = open();
-  std::string line;
-  std::string_view label;
-  std::vector<Entry> entries;
-  for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!parse_line(line, line_number, label, entries)) continue;
+  for_each_row([&](std::string_view label, const std::vector<Entry>& entries) {
     double* row = m.row(m.rows++);
     for (const auto& [index, value] : entries) {
       if (position[index] >= 0) row[position[index]] = value;
     }
     note_label(dataset, label);
     dataset.is_positive.push_back(positive.matches(label));
-  }
+  });
   condition_and_check_classes(dataset, entry, "the label (first token)");
   return dataset;
 }

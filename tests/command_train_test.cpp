@@ -1,0 +1,154 @@
+// `aumtrain train`, `compare` and `plot`, run as a user would run them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_helpers.hpp"
+
+namespace aumtrain {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_aumtrain;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string tiny_config(const std::string& name, const std::string& dataset,
+                        const std::string& label, const std::string& extra = "") {
+  return "name: " + name + "\n" +
+         "data: {path: " AUMTRAIN_SOURCE_DIR "/datasets/" + dataset + ".csv, label: " + label +
+         "}\n"
+         "split: {seeds: [1, 2], positive_fraction: [null, 0.2]}\n"
+         "train:\n"
+         "  losses: [{name: aum}, {name: logistic}]\n"
+         "  step_sizes: [0.1, 1]\n"
+         "  max_iterations: 20\n"
+         "output:\n"
+         "  log_every: 5\n" +
+         extra;
+}
+
+// Learning curves without the timing rows, which differ between runs.
+std::string curves_without_seconds(const fs::path& run) {
+  std::istringstream in(slurp(run / "learning_curves.csv"));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.find(",model,seconds,") == std::string::npos) out += line + "\n";
+  }
+  return out;
+}
+
+TEST(CommandCompare, WritesEveryOutput) {
+  testing::TempDir dir;
+  const auto a = dir.write("sonar.yaml", tiny_config("sonar", "sonar", "label"));
+  const auto b = dir.write("pima.yaml", tiny_config("pima", "pima", "label"));
+  const auto result = run_aumtrain("compare '" + a + "' '" + b + "' --output runs/both", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path run = dir.path() / "runs/both";
+  for (const char* file : {"comparison.csv", "comparison.md", "learning_curves.csv", "runs.csv",
+                           "run_info.json", "configs/sonar.yaml", "configs/pima.yaml",
+                           "plots/comparison.png", "plots/comparison.svg",
+                           "plots/auc_sonar_as-is.png", "plots/auc_pima_0.2.svg"}) {
+    EXPECT_TRUE(fs::exists(run / file)) << file;
+  }
+  // Valid images: the PNG signature, an SVG document.
+  EXPECT_EQ(slurp(run / "plots/comparison.png").substr(0, 8), "\x89PNG\r\n\x1a\n");
+  EXPECT_NE(slurp(run / "plots/auc_sonar_as-is.svg").find("<svg"), std::string::npos);
+  // 2 datasets x 2 fractions x 2 seeds x 2 losses selections, with their models.
+  const std::string comparison = slurp(run / "comparison.csv");
+  EXPECT_EQ(std::count(comparison.begin(), comparison.end(), '\n'), 17);
+  EXPECT_TRUE(comparison.starts_with("dataset,positive_fraction,seed,loss,step_size,iteration,"
+                                     "validation_auc,test_auc,"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(run / "models"), fs::directory_iterator{}), 16);
+  const auto model = nlohmann::json::parse(slurp(run / "models/sonar__pf-as-is__seed-1__aum.rate.json"));
+  EXPECT_EQ(model["feature_names"].size(), 60u);
+  EXPECT_EQ(model["original_units"]["weights"].size(), 60u);
+  EXPECT_EQ(model["standardized"]["intercept"], 0.0);
+  // The printed table has a row per dataset and fraction and a column per loss.
+  EXPECT_NE(result.out.find("| sonar   | as-is             |"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("| pima    | 0.2               |"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("aum.rate"), std::string::npos);
+  EXPECT_EQ(slurp(run / "comparison.md").find("| dataset"), slurp(run / "comparison.md").find("| dataset"));
+  // Tidy learning curves: a row per (run, iteration, set, metric).
+  const std::string curves = slurp(run / "learning_curves.csv");
+  EXPECT_TRUE(curves.starts_with("dataset,positive_fraction,seed,loss,step_size,iteration,set,metric,value\n"));
+  EXPECT_NE(curves.find("\nsonar,NA,1,aum.rate,0.1,0,validation,auc,0.5\n"), std::string::npos);
+  EXPECT_NE(curves.find("\npima,0.2,2,logistic,1,20,test,loss,"), std::string::npos);
+  // Nothing is left beside the run directory.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "runs"), fs::directory_iterator{}), 1);
+}
+
+TEST(CommandTrain, TwoRunsWithOneSeedGiveIdenticalCurves) {
+  testing::TempDir dir;
+  const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label",
+                                                      "  plots: false\n"));
+  // Change only the output directory (and the threads, which must not matter).
+  ASSERT_EQ(run_aumtrain("train '" + config + "' --set output.directory=one --threads 2", dir.path()).exit_code, 0);
+  ASSERT_EQ(run_aumtrain("train '" + config + "' --set output.directory=two --threads 1", dir.path()).exit_code, 0);
+  EXPECT_EQ(curves_without_seconds(dir.path() / "one"), curves_without_seconds(dir.path() / "two"));
+  EXPECT_EQ(slurp(dir.path() / "one/comparison.csv"), slurp(dir.path() / "two/comparison.csv"));
+  EXPECT_FALSE(fs::exists(dir.path() / "one/plots"));
+}
+
+TEST(CommandTrain, NeverOverwritesWithoutForce) {
+  testing::TempDir dir;
+  const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label", "  plots: false\n"));
+  fs::create_directories(dir.path() / "runs/sonar");
+  dir.write("runs/sonar/keep.txt", "earlier results");
+  const auto refused = run_aumtrain("train '" + config + "'", dir.path());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("already exists and is not empty"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--force"), std::string::npos);
+  EXPECT_EQ(slurp(dir.path() / "runs/sonar/keep.txt"), "earlier results");
+  const auto forced = run_aumtrain("train '" + config + "' --force", dir.path());
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "runs/sonar/keep.txt"));
+  EXPECT_TRUE(fs::exists(dir.path() / "runs/sonar/comparison.csv"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "runs"), fs::directory_iterator{}), 1);
+}
+
+TEST(CommandTrain, BadConfigFailsBeforeWritingAnything) {
+  testing::TempDir dir;
+  const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label",
+                                                      "  colour: blue\n"));
+  const auto result = run_aumtrain("train '" + config + "'", dir.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(config + ":10:3: output.colour: unknown key 'colour'"), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "runs"));
+  const auto bad_data = run_aumtrain("train '" + config + "' --set output.colour=null "
+                                     "--set data.label=nope", dir.path());
+  EXPECT_EQ(bad_data.exit_code, 2);
+}
+
+TEST(CommandTrain, DataErrorsLeaveNoRunDirectory) {
+  testing::TempDir dir;
+  dir.write("bad.csv", "a,b,label\n1,2,1\n3,oops,0\n");
+  const auto config = dir.write("c.yaml", "data: {path: bad.csv}\n");
+  const auto result = run_aumtrain("train '" + config + "'", dir.path());
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("bad.csv:3:3: column 'b': 'oops' is not a number"), std::string::npos)
+      << result.err;
+  EXPECT_TRUE(!fs::exists(dir.path() / "runs") || fs::is_empty(dir.path() / "runs"));
+}
+
+TEST(CommandPlot, RerendersPlotsFromTheLoggedCurves) {
+  testing::TempDir dir;
+  const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label", "  plots: false\n"));
+  ASSERT_EQ(run_aumtrain("train '" + config + "'", dir.path()).exit_code, 0);
+  const auto result = run_aumtrain("plot runs/sonar", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const char* file : {"comparison.png", "comparison.svg", "auc_sonar_as-is.png",
+                           "auc_sonar_0.2.svg"}) {
+    EXPECT_TRUE(fs::exists(dir.path() / "runs/sonar/plots" / file)) << file;
+  }
+  EXPECT_EQ(run_aumtrain("plot nowhere", dir.path()).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace aumtrain
