@@ -40,6 +40,23 @@ Problem random_problem(unsigned seed, Eigen::Index n, Eigen::Index d) {
 
 MatrixView view(const RowMajorMatrix& m) { return MatrixView(m.data(), m.rows(), m.cols()); }
 
+// A loss as a function of the model's parameters, and its gradient through the linear model.
+struct ModelLoss {
+  const Problem& p;
+  std::unique_ptr<Loss> loss;
+  std::vector<double> scores = std::vector<double>(static_cast<std::size_t>(p.features.rows()));
+  std::vector<double> g = scores;
+
+  double operator()(const LinearModel& model) {
+    model.scores(view(p.features), p.map, scores);
+    return loss->value_and_gradient(scores, p.targets, g);
+  }
+  void gradient(const LinearModel& model, Eigen::VectorXd& weights, double& intercept) {
+    (*this)(model);
+    parameter_gradient(view(p.features), p.map, g, weights, intercept);
+  }
+};
+
 TEST(LinearModel, ScoresApplyTheFeatureMap) {
   const Problem p = random_problem(1, 50, 4);
   std::vector<double> scores(50);
@@ -56,17 +73,11 @@ TEST(LinearModel, ScoresApplyTheFeatureMap) {
 // X^T g through the feature map equals finite differences of the loss in w and b.
 TEST(LinearModel, ParameterGradientMatchesFiniteDifferences) {
   for (const char* name : {"logistic", "logistic_balanced", "squared_hinge_all_pairs"}) {
-    Problem p = random_problem(2, 60, 5);
-    auto loss = make_loss({.name = name});
-    std::vector<double> scores(60), g(60);
-    auto loss_at = [&](const LinearModel& model) {
-      model.scores(view(p.features), p.map, scores);
-      return loss->value_and_gradient(scores, p.targets, g);
-    };
-    loss_at(p.model);
+    const Problem p = random_problem(2, 60, 5);
+    ModelLoss loss_at{p, make_loss({.name = name})};
     Eigen::VectorXd weight_gradient;
     double intercept_gradient = 0;
-    parameter_gradient(view(p.features), p.map, g, weight_gradient, intercept_gradient);
+    loss_at.gradient(p.model, weight_gradient, intercept_gradient);
     const double h = 1e-6;
     for (Eigen::Index j = 0; j < 5; ++j) {
       LinearModel up = p.model, down = p.model;
@@ -85,17 +96,11 @@ TEST(LinearModel, ParameterGradientMatchesFiniteDifferences) {
 // AUM is piecewise linear in w: one-sided differences match its (mean) gradient where no scores
 // tie, with continuous random data.
 TEST(LinearModel, AumParameterGradientMatchesDifferenceQuotients) {
-  Problem p = random_problem(3, 40, 3);
-  auto loss = make_loss({.name = "aum"});
-  std::vector<double> scores(40), g(40);
-  auto aum_at = [&](const LinearModel& model) {
-    model.scores(view(p.features), p.map, scores);
-    return loss->value_and_gradient(scores, p.targets, g);
-  };
-  aum_at(p.model);
+  const Problem p = random_problem(3, 40, 3);
+  ModelLoss aum_at{p, make_loss({.name = "aum"})};
   Eigen::VectorXd weight_gradient;
   double intercept_gradient = 0;
-  parameter_gradient(view(p.features), p.map, g, weight_gradient, intercept_gradient);
+  aum_at.gradient(p.model, weight_gradient, intercept_gradient);
   EXPECT_NEAR(intercept_gradient, 0.0, 1e-12);  // shift invariance: the derivatives sum to 0
   const double h = 1e-9;
   for (Eigen::Index j = 0; j < 3; ++j) {
