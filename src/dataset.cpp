@@ -175,7 +175,7 @@ std::vector<std::size_t> choose_features(const DataConfig& config,
     for (const auto& name : config.features) {
       const auto j = index_of(name);
       if (!j) {
-        throw ConfigError(fmt::format("data.features: no column '{}' in {}; its columns are {}",
+        throw DataError(fmt::format("data.features: no column '{}' in {}; its columns are {}",
                                       name, config.path, quoted_list(names)));
       }
       if (j == label_index) {
@@ -191,13 +191,13 @@ std::vector<std::size_t> choose_features(const DataConfig& config,
   for (const auto& name : config.exclude) {
     const auto j = index_of(name);
     if (!j) {
-      throw ConfigError(fmt::format("data.exclude: no column '{}' in {}; its columns are {}", name,
+      throw DataError(fmt::format("data.exclude: no column '{}' in {}; its columns are {}", name,
                                     config.path, quoted_list(names)));
     }
     std::erase(chosen, *j);
   }
   if (chosen.empty()) {
-    throw ConfigError(fmt::format(
+    throw DataError(fmt::format(
         "no feature columns are left in {} after data.features and data.exclude; keep at least one",
         config.path));
   }
@@ -228,7 +228,7 @@ Dataset load_csv(const DatasetEntry& entry) {
   if (!config.label.empty()) {
     const auto it = std::find(names.begin(), names.end(), config.label);
     if (it == names.end()) {
-      throw ConfigError(fmt::format(
+      throw DataError(fmt::format(
           "data.label: no column '{}' in {} (delimiter {}); its columns are {}", config.label,
           config.path, delimiter_name(reader.delimiter()), quoted_list(names)));
     }
@@ -393,6 +393,7 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   });
   if (rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
   if (max_index == 0) throw DataError(fmt::format("{}: no line has any feature", config.path));
+  check_memory(config.path, rows, max_index);
   std::vector<std::string> names;
   for (std::size_t j = 1; j <= max_index; ++j) names.push_back(fmt::format("f{}", j));
   const std::vector<std::size_t> columns = choose_features(config, names, std::nullopt);

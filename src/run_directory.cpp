@@ -34,10 +34,15 @@ RunDirectory::RunDirectory(fs::path target, bool force) : force_(force) {
           target.string()));
     }
   }
+  for (fs::path parent = target_.parent_path(); !parent.empty() && !fs::exists(parent, error);
+       parent = parent.parent_path()) {
+    created_parents_.push_back(parent);
+  }
   fs::create_directories(target_.parent_path(), error);
   staging_ = sibling(target_, "partial");
   fs::remove_all(staging_, error);
   if (!fs::create_directory(staging_, error)) {
+    remove_created_parents();
     throw ConfigError(fmt::format(
         "output.directory: cannot create {} ({}); choose a directory you can write to",
         staging_.parent_path().string(), error ? error.message() : "unknown reason"));
@@ -48,7 +53,13 @@ RunDirectory::~RunDirectory() {
   if (!committed_) {
     std::error_code ignored;
     fs::remove_all(staging_, ignored);
+    remove_created_parents();
   }
+}
+
+void RunDirectory::remove_created_parents() noexcept {
+  std::error_code ignored;
+  for (const auto& parent : created_parents_) fs::remove(parent, ignored);  // only if empty
 }
 
 void RunDirectory::commit() {

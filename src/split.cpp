@@ -199,18 +199,17 @@ PreparedSplit prepare_split(Dataset& dataset, const SplitConfig& config, std::ui
       }
     }
   }
-  for (int set = 0; set < 3; ++set) {
-    const std::size_t negatives = parts[set][0].size(), positives = parts[set][1].size();
-    if (negatives < 2 || positives < 2) {
-      throw DataError(fmt::format(
-          "{}, seed {}{}: the {} set has {} positive and {} negative examples; every set needs "
-          "at least 2 of each class for AUC: give more data, or change split.test, "
-          "split.validation{}",
-          dataset.name, seed,
-          positive_fraction ? ", positive fraction " + format_number(*positive_fraction) : "",
-          set_name(static_cast<SetName>(set)), positives, negatives,
-          positive_fraction ? " or split.positive_fraction" : ""));
-    }
+  bool too_few = false;
+  for (int set = 0; set < 3; ++set) too_few = too_few || parts[set][0].size() < 2 || parts[set][1].size() < 2;
+  if (too_few) {
+    throw DataError(fmt::format(
+        "{}, seed {}{}: too few examples of a class for AUC: subtrain has {} positive and {} "
+        "negative examples, validation {} and {}, test {} and {}; every set needs at least 2 of "
+        "each class: give more data, or change split.test or split.validation",
+        dataset.name, seed,
+        positive_fraction ? ", positive fraction " + format_number(*positive_fraction) : "",
+        parts[0][1].size(), parts[0][0].size(), parts[1][1].size(), parts[1][0].size(),
+        parts[2][1].size(), parts[2][0].size()));
   }
 
   std::vector<std::uint32_t> order;

@@ -1,8 +1,14 @@
 // `aumtrain train`, `compare` and `plot`, run as a user would run them.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "test_helpers.hpp"
@@ -121,9 +127,11 @@ TEST(CommandTrain, BadConfigFailsBeforeWritingAnything) {
   EXPECT_NE(result.err.find(config + ":10:3: output.colour: unknown key 'colour'"), std::string::npos)
       << result.err;
   EXPECT_FALSE(fs::exists(dir.path() / "runs"));
-  const auto bad_data = run_aumtrain("train '" + config + "' --set output.colour=null "
-                                     "--set data.label=nope", dir.path());
-  EXPECT_EQ(bad_data.exit_code, 2);
+  const auto good = dir.write("good.yaml", tiny_config("sonar", "sonar", "label"));
+  const auto bad_data = run_aumtrain("train '" + good + "' --set data.label=nope", dir.path());
+  EXPECT_EQ(bad_data.exit_code, 3);  // the file has no such column
+  EXPECT_NE(bad_data.err.find("data.label: no column 'nope'"), std::string::npos) << bad_data.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "runs"));
 }
 
 TEST(CommandTrain, DataErrorsLeaveNoRunDirectory) {
@@ -148,6 +156,88 @@ TEST(CommandPlot, RerendersPlotsFromTheLoggedCurves) {
     EXPECT_TRUE(fs::exists(dir.path() / "runs/sonar/plots" / file)) << file;
   }
   EXPECT_EQ(run_aumtrain("plot nowhere", dir.path()).exit_code, 3);
+}
+
+// Starts aumtrain in `directory` with `arguments`, its standard error going to `err_file`.
+pid_t start_aumtrain(const fs::path& directory, const std::vector<std::string>& arguments,
+                     const fs::path& err_file) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(directory.c_str()) != 0) _exit(120);
+    if (!freopen("/dev/null", "w", stdout) || !freopen(err_file.c_str(), "w", stderr)) _exit(121);
+    std::vector<char*> argv = {const_cast<char*>("aumtrain")};
+    for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(AUMTRAIN_EXECUTABLE, argv.data());
+    _exit(122);
+  }
+  return pid;
+}
+
+TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    testing::TempDir dir;
+    dir.write("c.yaml", "name: sonar\ndata: {path: " AUMTRAIN_SOURCE_DIR "/datasets/sonar.csv}\n"
+                        "split: {seeds: [1, 2]}\n"
+                        "train: {losses: [aum, logistic], step_sizes: [0.1, 1], "
+                        "max_iterations: 5000000}\n"
+                        "output: {directory: out, log_every: 10000, plots: false}\n");
+    const fs::path err = dir.path() / "stderr.txt";
+    const pid_t pid = start_aumtrain(dir.path(), {"compare", "c.yaml"}, err);
+    // Signal once the runs have started.
+    for (int wait = 0; wait < 600 && slurp(err).find("sonar: 208 rows") == std::string::npos; ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ASSERT_EQ(kill(pid, signal), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 130) << slurp(err);
+    EXPECT_NE(slurp(err).find(signal == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"),
+              std::string::npos)
+        << slurp(err);
+    const fs::path run = dir.path() / "out";
+    // Complete files: every line whole, interrupted runs and selections marked.
+    for (const char* file : {"learning_curves.csv", "runs.csv", "comparison.csv"}) {
+      const std::string text = slurp(run / file);
+      ASSERT_FALSE(text.empty()) << file;
+      EXPECT_EQ(text.back(), '\n') << file;
+    }
+    std::istringstream curves(slurp(run / "learning_curves.csv"));
+    std::string line;
+    std::size_t rows = 0;
+    while (std::getline(curves, line)) {
+      ++rows;
+      EXPECT_EQ(std::count(line.begin(), line.end(), ','), 8) << line;
+    }
+    EXPECT_GT(rows, 1u);
+    EXPECT_NE(slurp(run / "runs.csv").find(",interrupted,"), std::string::npos);
+    EXPECT_NE(slurp(run / "comparison.csv").find(",interrupted,"), std::string::npos);
+    EXPECT_NE(slurp(run / "run_info.json").find("\"interrupted\""), std::string::npos);
+  }
+}
+
+TEST(CommandMakeData, WritesASeededSyntheticCsvAndRefusesToOverwrite) {
+  testing::TempDir dir;
+  ASSERT_EQ(run_aumtrain("make-data --rows 500 --features 3 --positive-fraction 0.2 --seed 4 "
+                         "--output a.csv", dir.path()).exit_code, 0);
+  ASSERT_EQ(run_aumtrain("make-data --rows 500 --features 3 --positive-fraction 0.2 --seed 4 "
+                         "--output b.csv", dir.path()).exit_code, 0);
+  const std::string a = slurp(dir.path() / "a.csv");
+  EXPECT_EQ(a, slurp(dir.path() / "b.csv"));
+  EXPECT_TRUE(a.starts_with("x1,x2,x3,label\n"));
+  EXPECT_EQ(std::count(a.begin(), a.end(), '\n'), 501);
+  std::size_t positives = 0;
+  for (std::size_t at = a.find(",1\n"); at != std::string::npos; at = a.find(",1\n", at + 1)) ++positives;
+  EXPECT_NEAR(static_cast<double>(positives), 100.0, 30.0);
+  const auto again = run_aumtrain("make-data --rows 5 --features 3 --output a.csv", dir.path());
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos);
+  EXPECT_EQ(slurp(dir.path() / "a.csv"), a);
+  EXPECT_EQ(run_aumtrain("make-data --rows 5 --features 3 --positive-fraction 1.5 --output c.csv",
+                         dir.path()).exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir.path() / "c.csv"));
 }
 
 }  // namespace

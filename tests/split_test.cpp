@@ -106,7 +106,7 @@ TEST(Split, TooFewOfAClassIsAnError) {
     prepare_split(d, config, 1, std::nullopt);
     FAIL();
   } catch (const DataError& error) {
-    EXPECT_NE(std::string(error.what()).find("the validation set has 1 positive"), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("subtrain has 2 positive and 4 negative examples, validation 1 and 2, test 1 and 2"), std::string::npos)
         << error.what();
   }
 }

@@ -41,8 +41,8 @@ struct Dataset {
   std::size_t positive_count() const;
 };
 
-/// Reads `entry.data`. Every problem throws DataError naming file:line:column (or ConfigError
-/// naming the data.* key): unreadable file, no data rows, unknown or duplicate columns, a row
+/// Reads `entry.data`. Every problem throws DataError naming file:line:column, or the data.* key
+/// whose column the file lacks (ConfigError for a key that cannot apply at all): unreadable file, no data rows, unknown or duplicate columns, a row
 /// with the wrong number of fields, a non-numeric or non-finite feature, missing values (unless
 /// missing: drop_rows), a positive_label that never occurs, a single class, no features left,
 /// or more data than the memory that is available.

@@ -14,6 +14,7 @@ enum class ExitCode : int {
   usage = 2,        ///< bad command line or configuration
   data = 3,         ///< a data file that cannot be used as it is
   run_failed = 4,   ///< a run that could not finish (nothing usable was produced)
+  interrupted = 130,  ///< stopped by SIGINT or SIGTERM; what was completed was written
 };
 
 /// Base of every error aumtrain reports to a person. The message says what is wrong, where, and

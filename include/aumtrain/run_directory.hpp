@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace aumtrain {
 
@@ -27,8 +28,11 @@ class RunDirectory {
   void commit();
 
  private:
+  void remove_created_parents() noexcept;
+
   std::filesystem::path target_;
   std::filesystem::path staging_;
+  std::vector<std::filesystem::path> created_parents_;  // deepest first, removed on failure
   bool force_;
   bool committed_ = false;
 };

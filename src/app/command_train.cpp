@@ -21,6 +21,7 @@
 #include "aumtrain/run_directory.hpp"
 #include "aumtrain/text_format.hpp"
 #include "commands.hpp"
+#include "signals.hpp"
 
 namespace aumtrain::app {
 namespace fs = std::filesystem;
@@ -150,6 +151,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
 
   ExperimentOptions experiment_options;
   experiment_options.threads = options.threads;
+  experiment_options.stop = &install_stop_handlers();
   const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
   curves.finish();
 
@@ -189,7 +191,13 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
       table, directory, plots ? ", plots/" : "", outcome.seconds);
   std::fwrite(printed.data(), 1, printed.size(), stdout);
   std::fflush(stdout);
-  return outcome.interrupted ? static_cast<int>(ExitCode::run_failed) : 0;
+  if (outcome.interrupted) {
+    spdlog::warn("interrupted by {}: the runs in progress stopped after their current iteration; "
+                 "everything completed is in {}, marked interrupted",
+                 stop_signal_name(), directory);
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  return 0;
 }
 
 Command add_training_command(CLI::App& parent, bool compare) {

@@ -16,5 +16,6 @@ Command add_aum_command(CLI::App& parent);
 Command add_train_command(CLI::App& parent);
 Command add_compare_command(CLI::App& parent);
 Command add_plot_command(CLI::App& parent);
+Command add_make_data_command(CLI::App& parent);
 
 }  // namespace aumtrain::app

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_compare_command(cli));
   commands.push_back(app::add_plot_command(cli));
   commands.push_back(app::add_aum_command(cli));
+  commands.push_back(app::add_make_data_command(cli));
 
   try {
     cli.parse(argc, argv);

@@ -1,0 +1,56 @@
+// `aumtrain make-data`: write a synthetic dataset.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "aumtrain/errors.hpp"
+#include "aumtrain/synthetic_data.hpp"
+#include "commands.hpp"
+
+namespace aumtrain::app {
+
+namespace {
+
+struct MakeDataOptions {
+  SyntheticSpec spec;
+  std::string output;
+  bool force = false;
+};
+
+int run_make_data(const MakeDataOptions& options) {
+  const std::filesystem::path file = options.output;
+  if (std::filesystem::exists(file) && !options.force) {
+    throw ConfigError(fmt::format("--output: {} already exists; choose another file or pass "
+                                  "--force to replace it",
+                                  options.output));
+  }
+  write_synthetic_csv(options.spec, file);
+  spdlog::info("wrote {}: {} rows, {} features, positives with probability {} (seed {})",
+               options.output, options.spec.rows, options.spec.features,
+               options.spec.positive_fraction, options.spec.seed);
+  return 0;
+}
+
+}  // namespace
+
+Command add_make_data_command(CLI::App& parent) {
+  auto options = std::make_shared<MakeDataOptions>();
+  CLI::App* command = parent.add_subcommand(
+      "make-data", "Write a synthetic CSV (x1..xD, label): features N(0, 1), shifted by --shift "
+                   "for positives");
+  command->add_option("--rows", options->spec.rows, "Rows")->required()->check(CLI::PositiveNumber);
+  command->add_option("--features", options->spec.features, "Feature columns")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--positive-fraction", options->spec.positive_fraction,
+                      "Probability that a row is positive (default 0.1)");
+  command->add_option("--seed", options->spec.seed, "Random seed (default 1)");
+  command->add_option("--shift", options->spec.shift,
+                      "Positive class mean on every feature, in sd (default 0.3)");
+  command->add_option("--output", options->output, "CSV file to write")->required();
+  command->add_flag("--force", options->force, "Replace an existing file");
+  return {command, [options] { return run_make_data(*options); }};
+}
+
+}  // namespace aumtrain::app
