@@ -158,22 +158,6 @@ TEST(CommandPlot, RerendersPlotsFromTheLoggedCurves) {
   EXPECT_EQ(run_aumtrain("plot nowhere", dir.path()).exit_code, 3);
 }
 
-// Starts aumtrain in `directory` with `arguments`, its standard error going to `err_file`.
-pid_t start_aumtrain(const fs::path& directory, const std::vector<std::string>& arguments,
-                     const fs::path& err_file) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(directory.c_str()) != 0) _exit(120);
-    if (!freopen("/dev/null", "w", stdout) || !freopen(err_file.c_str(), "w", stderr)) _exit(121);
-    std::vector<char*> argv = {const_cast<char*>("aumtrain")};
-    for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(AUMTRAIN_EXECUTABLE, argv.data());
-    _exit(122);
-  }
-  return pid;
-}
-
 TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
   for (const int signal : {SIGINT, SIGTERM}) {
     testing::TempDir dir;
@@ -183,7 +167,7 @@ TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
                         "max_iterations: 5000000}\n"
                         "output: {directory: out, log_every: 10000, plots: false}\n");
     const fs::path err = dir.path() / "stderr.txt";
-    const pid_t pid = start_aumtrain(dir.path(), {"compare", "c.yaml"}, err);
+    const pid_t pid = testing::start_aumtrain(dir.path(), {"compare", "c.yaml"}, err);
     // Signal once the runs have started.
     for (int wait = 0; wait < 600 && slurp(err).find("sonar: 208 rows") == std::string::npos; ++wait) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

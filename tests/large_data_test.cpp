@@ -26,13 +26,7 @@ TEST(LargeData, EveryLossTrainsOnAMillionRowsInUnderTwiceTheDataSize) {
             "data: {path: big.csv}\nsplit: {seeds: [1]}\n"
             "train: {step_sizes: [0.1], max_iterations: 100}\n"
             "output: {directory: out, log_every: 10, plots: false}\n");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(dir.path().c_str()) != 0) _exit(120);
-    if (!freopen("/dev/null", "w", stdout) || !freopen("stderr.txt", "w", stderr)) _exit(121);
-    execl(AUMTRAIN_EXECUTABLE, "aumtrain", "train", "big.yaml", nullptr);
-    _exit(122);
-  }
+  const pid_t pid = testing::start_aumtrain(dir.path(), {"train", "big.yaml"}, dir.path() / "stderr.txt");
   int status = 0;
   rusage usage{};
   ASSERT_EQ(wait4(pid, &status, 0, &usage), pid);

@@ -156,4 +156,22 @@ inline CommandResult run_aumtrain(const std::string& arguments,
   return result;
 }
 
+/// Starts aumtrain in `directory` with `arguments` without waiting for it; its standard output is
+/// discarded and its standard error goes to `err_file`. Returns the child's process id.
+inline pid_t start_aumtrain(const std::filesystem::path& directory,
+                            const std::vector<std::string>& arguments,
+                            const std::filesystem::path& err_file) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(directory.c_str()) != 0) _exit(120);
+    if (!freopen("/dev/null", "w", stdout) || !freopen(err_file.c_str(), "w", stderr)) _exit(121);
+    std::vector<char*> argv = {const_cast<char*>("aumtrain")};
+    for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(AUMTRAIN_EXECUTABLE, argv.data());
+    _exit(122);
+  }
+  return pid;
+}
+
 }  // namespace aumtrain::testing
