@@ -12,6 +12,17 @@
 namespace aumtrain {
 namespace {
 
+// About ten iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79,
+// 100, 126, ...), so that curves drawn on a log scale have points where they still move.
+bool on_log_grid(int iteration) {
+  if (iteration < 1) return false;
+  const auto k = static_cast<int>(std::lround(10.0 * std::log10(static_cast<double>(iteration))));
+  for (int j = std::max(k - 1, 0); j <= k + 1; ++j) {
+    if (std::lround(std::pow(10.0, j / 10.0)) == iteration) return true;
+  }
+  return false;
+}
+
 bool all_finite(std::span<const double> values) {
   for (double v : values) {
     if (!std::isfinite(v)) return false;
@@ -112,9 +123,7 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, const Train
 
     const bool improved = result.best_iteration < 0 || record.validation.auc > result.best_validation_auc;
     const bool last = iteration == params.max_iterations;
-    // Recorded: every log_every iterations, the last, and every new best (so the curve is dense
-    // where validation AUC still moves, and the selected iteration is always in it).
-    const bool recorded = iteration % params.log_every == 0 || last || improved;
+    const bool recorded = iteration % params.log_every == 0 || last || on_log_grid(iteration);
     if (recorded) {
       model.scores(test.rows->features, map, test.scores, params.threads);
       if (!all_finite(test.scores)) {
@@ -133,7 +142,6 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, const Train
       result.best_iteration = iteration;
       result.best_validation_auc = record.validation.auc;
       result.best_model = model;
-      result.best_test = record.test;
       since_best = 0;
     } else {
       ++since_best;
@@ -160,7 +168,13 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, const Train
       break;
     }
   }
-  // A diverged run's last good iterate ends its curve, so the curve shows where it stopped.
+  // The selected model's test metrics, once.
+  if (result.best_iteration >= 0) {
+    result.best_model.scores(test.rows->features, map, test.scores, params.threads);
+    metrics_of(test, result.best_test);
+    result.best_test.loss =
+        loss.value_and_gradient(test.scores, *test.rows->targets, test.gradient);
+  }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }

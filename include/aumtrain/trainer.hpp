@@ -36,8 +36,9 @@ struct TrainerParams {
                                     ///< validation AUC
   InitKind init = InitKind::zeros;  ///< random: weights N(0, 1/D) from `seed`
   std::uint64_t seed = 1;
-  int log_every = 1;                ///< record metrics every this many iterations, the last, and
-                                    ///< each iteration that improves validation AUC
+  int log_every = 1;                ///< record metrics every this many iterations, at the last,
+                                    ///< and at about ten iterations per decade (1, 2, 3, 4, 5, 6,
+                                    ///< 8, 10, 13, 16, 20, 25, ...)
   int threads = 1;                  ///< threads for the matrix-vector products
 };
 

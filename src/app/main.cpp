@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
                "positive and false negative rates, and compare them with other losses."};
   cli.require_subcommand(1);
+  cli.fallthrough();  // -q and -v also work after the command
   bool quiet = false;
   bool verbose = false;
   cli.add_flag("-q,--quiet", quiet, "Print only warnings, errors and results");
