@@ -23,8 +23,9 @@ using Overrides = std::map<std::string, std::string>;
 // A YAML node with its key path and origin, so that every message can say where it is.
 class Field {
  public:
-  Field(YAML::Node node, std::string path, const std::string& file, const Overrides& overrides)
-      : node_(std::move(node)), path_(std::move(path)), file_(file), overrides_(overrides) {}
+  Field(const YAML::Node& node, std::string path, const std::string& file,
+        const Overrides& overrides)
+      : node_(node), path_(std::move(path)), file_(file), overrides_(overrides) {}
 
   const std::string& path() const { return path_; }
   bool defined() const { return node_.IsDefined(); }

@@ -20,7 +20,7 @@ fs::path sibling(const fs::path& target, std::string_view tag) {
 
 }  // namespace
 
-RunDirectory::RunDirectory(fs::path target, bool force) : force_(force) {
+RunDirectory::RunDirectory(const fs::path& target, bool force) : force_(force) {
   std::error_code error;
   target_ = fs::absolute(target, error).lexically_normal();
   if (target_.filename().empty()) target_ = target_.parent_path();

@@ -15,7 +15,7 @@ class RunDirectory {
   /// Refuses (ConfigError) an existing target that is not an empty directory, unless `force`;
   /// creates the parent folders and the staging directory (ConfigError naming the path when it
   /// cannot be written).
-  RunDirectory(std::filesystem::path target, bool force);
+  RunDirectory(const std::filesystem::path& target, bool force);
   ~RunDirectory();
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
