@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   log="$build/logs/$target.log"
   mkdir -p "$corpus"
-  cp -n "fuzz/corpus/$target"/* "$corpus"/
+  cp "fuzz/corpus/$target"/* "$corpus"/
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
            -artifact_prefix="$build/findings/$target-")
   [[ -f "fuzz/$target.dict" ]] && options+=(-dict="fuzz/$target.dict")
