@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages aumtrain needs that are not installed yet.
 #   scripts/setup.sh          what building and running aumtrain needs
-#   scripts/setup.sh --tests  that, plus what the tests and benchmarks need
+#   scripts/setup.sh --tests  that, plus what the tests, benchmarks and fuzz targets need
+#                             (clang with its libFuzzer runtime and OpenMP)
 # As root it runs the apt-get line itself; otherwise it prints the line for you to run.
 set -euo pipefail
 
@@ -9,7 +10,8 @@ packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev 
           nlohmann-json3-dev gnuplot-nox)
 case "${1:-}" in
   "") ;;
-  --tests) packages+=(libgtest-dev libbenchmark-dev libtorch-dev clang) ;;
+  --tests) packages+=(libgtest-dev libbenchmark-dev libtorch-dev clang
+                          libclang-rt-14-dev libomp-dev) ;;
   *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
 esac
 

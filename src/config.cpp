@@ -46,8 +46,10 @@ class Field {
       prefix.resize(cut);
     }
     const YAML::Mark mark = node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark();
-    if (mark.is_null()) return fmt::format("{}: {}", file_, path_);
-    return fmt::format("{}:{}:{}: {}", file_, mark.line + 1, mark.column + 1, path_);
+    const std::string place = mark.is_null() ? file_
+                                             : fmt::format("{}:{}:{}", file_, mark.line + 1,
+                                                           mark.column + 1);
+    return path_.empty() ? place : fmt::format("{}: {}", place, path_);
   }
 
   [[noreturn]] void fail(const std::string& message) const {
@@ -65,6 +67,13 @@ class Field {
   void check_keys(const std::vector<std::string>& allowed) const {
     if (!node_.IsMap()) fail(fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
     for (const auto& item : node_) {
+      // YAML allows any node as a key ("? [a, b]"); as<std::string> would throw a yaml-cpp
+      // exception that no caller expects.
+      if (item.first.IsSequence() || item.first.IsMap()) {
+        const Field key_node(item.first, path_, file_, overrides_);
+        key_node.fail(fmt::format("expected a key name here, got {}; valid keys here: {}",
+                                  key_node.describe_kind(), fmt::join(allowed, ", ")));
+      }
       const std::string key = item.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         Field(item.first, path_.empty() ? key : path_ + "." + key, file_, overrides_)

@@ -38,9 +38,12 @@ std::size_t count_lines(const std::string& path) {
   return lines;
 }
 
+// Throws DataError when the dense matrix, the per-row labels and ids, and the per-column names
+// and index map would not fit in the available memory.
 void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
   const double needed = static_cast<double>(rows) * static_cast<double>(cols) * sizeof(double) +
-                        static_cast<double>(rows) * (sizeof(std::uint8_t) + sizeof(std::uint32_t));
+                        static_cast<double>(rows) * (sizeof(std::uint8_t) + sizeof(std::uint32_t)) +
+                        static_cast<double>(cols) * (sizeof(std::string) + sizeof(std::ptrdiff_t));
   const std::size_t available = available_memory_bytes();
   if (available > 0 && needed > 0.8 * static_cast<double>(available)) {
     throw DataError(fmt::format(
@@ -393,6 +396,7 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   });
   if (rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
   if (max_index == 0) throw DataError(fmt::format("{}: no line has any feature", config.path));
+  // A few bytes can name a huge feature index: check before allocating anything per feature.
   check_memory(config.path, rows, max_index);
   std::vector<std::string> names;
   for (std::size_t j = 1; j <= max_index; ++j) names.push_back(fmt::format("f{}", j));
@@ -406,7 +410,6 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   for (std::size_t j : columns) dataset.feature_names.push_back(names[j]);
   FeatureMatrix& m = dataset.features;
   m.cols = columns.size();
-  check_memory(config.path, rows, m.cols);
   m.values.assign(rows * m.cols, 0.0);
   dataset.is_positive.reserve(rows);
   const PositiveLabel positive(config.positive_label);

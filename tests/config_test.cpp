@@ -147,6 +147,12 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
       {"data: {path: x.csv}\ndatasets: []\n",
        "FILE:2:11: datasets: give either data (one dataset) or datasets (a list), not both"},
       {"data: {path: x.csv}\nsplit: {test: [0.2\n", "FILE:3:1: malformed YAML"},
+      // YAML allows a list or a mapping as a key; that used to escape as a yaml-cpp exception.
+      {"? [a, b]\n: 1\ndata: {path: x.csv}\n",
+       "FILE:1:3: expected a key name here, got a list; valid keys here: name, data"},
+      {"data: {path: x.csv, {a: 1}: 2}\n",
+       "FILE:1:21: data: expected a key name here, got a mapping; valid keys here: path, format"},
+      {"[1, 2]\n", "FILE:1:1: a config is a mapping with keys name, data"},
   };
   for (const Case& c : cases) {
     const std::string message = error_of(c.yaml);

@@ -134,6 +134,20 @@ TEST(Dataset, ConfigMismatchesNameTheKey) {
   EXPECT_NE(error_of(entry).find("'y' is the label column"), std::string::npos);
 }
 
+// A few bytes can name a huge feature index. The loader used to make a name per feature before
+// its memory check, and failed with std::bad_alloc (an internal error) or, for the largest
+// index, sized its index map by max_index + 1 = 0.
+TEST(Dataset, HugeLibsvmFeatureIndexFailsTheMemoryCheckFirst) {
+  testing::TempDir dir;
+  for (const std::string index : {"4000000000000", "18446744073709551615"}) {
+    DatasetEntry entry = entry_for(dir.write("d.svm", "1 " + index + ":1\n0 1:2\n"));
+    entry.data.format = DataFormat::libsvm;
+    const std::string message = error_of(entry);
+    EXPECT_NE(message.find("GiB of memory, but only"), std::string::npos)
+        << "index " << index << ": " << message;
+  }
+}
+
 TEST(Dataset, ReadsLibsvm) {
   testing::TempDir dir;
   DatasetEntry entry = entry_for(dir.write("d.svm", "+1 1:0.5 3:2 # comment\n-1 2:1\n\n+1 3:-1\n"));

@@ -127,6 +127,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+#ifdef AUMTRAIN_EXECUTABLE  // defined for the test suite; the fuzz targets use only the above
 struct CommandResult {
   int exit_code = -1;
   std::string out;  // standard output
@@ -155,6 +156,7 @@ inline CommandResult run_aumtrain(const std::string& arguments,
   std::filesystem::remove(err_file);
   return result;
 }
+#endif  // AUMTRAIN_EXECUTABLE
 
 /// Starts aumtrain in `directory` with `arguments` without waiting for it; its standard output is
 /// discarded and its standard error goes to `err_file`. Returns the child's process id.
