@@ -402,6 +402,11 @@ void apply_override(YAML::Node& root, const std::string& text, Overrides& overri
       std::size_t index = 0;
       const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), index);
       if (error != std::errc() || end != key.data() + key.size() || index >= node.size()) {
+        if (node.size() == 0) {
+          throw ConfigError(fmt::format("--set {}: '{}' is an empty list; set the whole list "
+                                        "instead, e.g. --set {}=[...]",
+                                        text, resolved, resolved));
+        }
         throw ConfigError(fmt::format("--set {}: '{}' is a list of {} items; index it with 0 to {}",
                                       text, resolved, node.size(), node.size() - 1));
       }

@@ -75,7 +75,7 @@ std::vector<BadInput> cases() {
       {"output directory that cannot be written", kGood, "", "--set output.directory=data.csv/out", 2,
        "output.directory: cannot create"},
       {"too large for memory", "", "data: {path: huge.svm, format: libsvm}\n", "", 3,
-       "huge.svm: 1 rows x 100000000000 features need 745.06 GiB of memory"},
+       "huge.svm: 1 rows x 100000000000 features need "},
   };
 }
 

@@ -92,8 +92,8 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   }
   RunDirectory run_directory(directory, options.force);
   const fs::path staging = run_directory.staging();
-  spdlog::info("{} runs ({} datasets x fractions x seeds, each with every loss and step size); "
-               "results go to {}",
+  spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
+               "loss and step size; results go to {}",
                runs, groups, directory);
   if (configs.size() == 1) {
     write_file_atomically(staging / "config.yaml", to_yaml(configs.front()));
