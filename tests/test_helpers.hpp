@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <span>
@@ -175,6 +176,21 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// The cells of a simple CSV file (no quoting), one vector per line.
+inline std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream fields(line);
+    std::string cell;
+    while (std::getline(fields, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
 
 struct CommandResult {
   int exit_code = -1;

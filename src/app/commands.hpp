@@ -13,5 +13,7 @@ struct Command {
 };
 
 Command add_aum_command(CLI::App& parent);
+Command add_bench_grad_command(CLI::App& parent);
+Command add_subdifferential_command(CLI::App& parent);
 
 }  // namespace aumtrain::app

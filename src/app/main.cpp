@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
 
   std::vector<app::Command> commands;
   commands.push_back(app::add_aum_command(cli));
+  commands.push_back(app::add_bench_grad_command(cli));
+  commands.push_back(app::add_subdifferential_command(cli));
 
   try {
     cli.parse(argc, argv);
