@@ -194,9 +194,12 @@ int run_bench_grad(BenchGradOptions options) {
     classes_csv += fmt::format("{},{},{},{},{}\n", method_name(c.method), c.estimate.best_class,
                                format_number(c.estimate.slope), c.estimate.n_from,
                                c.estimate.n_to);
-    classes_text += fmt::format("  {:<8}  {:<8} (slope {:.3f} over N = {} .. {})\n",
-                                method_name(c.method), c.estimate.best_class, c.estimate.slope,
-                                c.estimate.n_from, c.estimate.n_to);
+    classes_text +=
+        c.estimate.best_class == "?"
+            ? fmt::format("  {:<8}  ?        (too few sizes to estimate)\n", method_name(c.method))
+            : fmt::format("  {:<8}  {:<8} (slope {:.3f} over N = {} .. {})\n",
+                          method_name(c.method), c.estimate.best_class, c.estimate.slope,
+                          c.estimate.n_from, c.estimate.n_to);
   }
   write_file(out.path() / "complexity.csv", classes_csv);
   run_gnuplot(out.path() / "bench_grad.gp", plot_script(timings, params.threads));
