@@ -23,9 +23,9 @@ struct Group {
   const ThresholdEntry* begin;
   const ThresholdEntry* end;
   double threshold;
-  double fp_before, fn_before;    // weight units, just below the threshold
-  double fp_after, fn_after;      // weight units, just above it
-  double min_before, min_after;   // min(FP, FN) in denominator units, below and above
+  double fp_before, fn_before;   // weight units, just below the threshold
+  double fp_after, fn_after;     // weight units, just above it
+  double min_before, min_after;  // min(FP, FN) in denominator units, below and above
 };
 
 // Calls on_run(begin, end, fp_sum, fn_sum) for each run of equal keys of a sorted bucket. It is
@@ -68,9 +68,7 @@ class GroupWalker {
         fn_total_(diffs.fn_total),
         denominators_(denominators) {}
 
-  double fn_left(double fn_passed) const noexcept {
-    return std::max(0.0, fn_total_ - fn_passed);
-  }
+  double fn_left(double fn_passed) const noexcept { return std::max(0.0, fn_total_ - fn_passed); }
   double min_of(double fp, double fn) const noexcept {
     return std::min(fp / denominators_.fp, fn / denominators_.fn);
   }
@@ -78,11 +76,11 @@ class GroupWalker {
   /// The weight passed inside a sorted bucket, summed as walk() sums it.
   RunTotals totals(std::span<const ThresholdEntry> entries) const {
     RunTotals totals;
-    for_each_run(entries, rows_, [&](const ThresholdEntry*, const ThresholdEntry*, double fp_sum,
-                                     double fn_sum) {
-      totals.fp += fp_sum;
-      totals.fn += fn_sum;
-    });
+    for_each_run(entries, rows_,
+                 [&](const ThresholdEntry*, const ThresholdEntry*, double fp_sum, double fn_sum) {
+                   totals.fp += fp_sum;
+                   totals.fn += fn_sum;
+                 });
     if (!entries.empty()) totals.last_threshold = key_threshold(entries.back().key);
     return totals;
   }
@@ -92,47 +90,48 @@ class GroupWalker {
   /// on_ahead(entry) is called, once per group, for the entry kPrefetchDistance places later.
   template <class OnGroup, class OnAhead>
   RunTotals walk(std::span<const ThresholdEntry> entries, double fp_passed, double fn_passed,
-                 bool has_previous, double previous_threshold, bool last_bucket,
-                 OnGroup&& on_group, OnAhead&& on_ahead) const {
+                 bool has_previous, double previous_threshold, bool last_bucket, OnGroup&& on_group,
+                 OnAhead&& on_ahead) const {
     RunTotals totals;
     double fp_before = fp_passed;
     double fn_before = fn_left(fn_passed);
     double min_before = min_of(fp_before, fn_before);
     const ThresholdEntry* const last = entries.data() + entries.size();
-    for_each_run(entries, rows_, [&](const ThresholdEntry* begin, const ThresholdEntry* end,
-                                     double fp_sum, double fn_sum) {
-      if (last - begin > static_cast<std::ptrdiff_t>(kPrefetchDistance)) {
-        on_ahead(begin[kPrefetchDistance]);
-      }
-      totals.fp += fp_sum;
-      totals.fn += fn_sum;
-      double fp_after = fp_passed + totals.fp;
-      double fn_after = fn_left(fn_passed + totals.fn);
-      if (last_bucket && end == last) {  // exact ends, whatever the rounding of the sums
-        fp_after = fp_total_;
-        fn_after = 0.0;
-      }
-      const double min_after = min_of(fp_after, fn_after);
-      const double threshold = key_threshold(begin->key);
-      if (has_previous) totals.aum += min_before * (threshold - previous_threshold);
-      on_group(Group{begin, end, threshold, fp_before, fn_before, fp_after, fn_after, min_before,
-                     min_after});
-      fp_before = fp_after;
-      fn_before = fn_after;
-      min_before = min_after;
-      previous_threshold = threshold;
-      has_previous = true;
-    });
+    for_each_run(
+        entries, rows_,
+        [&](const ThresholdEntry* begin, const ThresholdEntry* end, double fp_sum, double fn_sum) {
+          if (last - begin > static_cast<std::ptrdiff_t>(kPrefetchDistance)) {
+            on_ahead(begin[kPrefetchDistance]);
+          }
+          totals.fp += fp_sum;
+          totals.fn += fn_sum;
+          double fp_after = fp_passed + totals.fp;
+          double fn_after = fn_left(fn_passed + totals.fn);
+          if (last_bucket && end == last) {  // exact ends, whatever the rounding of the sums
+            fp_after = fp_total_;
+            fn_after = 0.0;
+          }
+          const double min_after = min_of(fp_after, fn_after);
+          const double threshold = key_threshold(begin->key);
+          if (has_previous) totals.aum += min_before * (threshold - previous_threshold);
+          on_group(Group{begin, end, threshold, fp_before, fn_before, fp_after, fn_after,
+                         min_before, min_after});
+          fp_before = fp_after;
+          fn_before = fn_after;
+          min_before = min_after;
+          previous_threshold = threshold;
+          has_previous = true;
+        });
     totals.last_threshold = previous_threshold;
     return totals;
   }
 
   /// Left and right derivatives of one member of a tie group (math §4).
   std::pair<double, double> tied_derivatives(const Group& group, const DiffRow& diff) const {
-    const double right = min_of(group.fp_before + diff.fp, group.fn_before - diff.fn) -
-                         group.min_before;
-    const double left = group.min_after -
-                        min_of(group.fp_after - diff.fp, group.fn_after + diff.fn);
+    const double right =
+        min_of(group.fp_before + diff.fp, group.fn_before - diff.fn) - group.min_before;
+    const double left =
+        group.min_after - min_of(group.fp_after - diff.fp, group.fn_after + diff.fn);
     return {left, right};
   }
 
@@ -149,8 +148,8 @@ class GroupWalker {
 
 AumKernel::AumKernel(int threads) : threads_(threads) {
   if (threads < 1) {
-    throw ConfigError(fmt::format("threads is {}; the AUM kernel needs at least 1 thread",
-                                  threads));
+    throw ConfigError(
+        fmt::format("threads is {}; the AUM kernel needs at least 1 thread", threads));
   }
 }
 
@@ -166,8 +165,8 @@ template <class OnGroup>
 double AumKernel::walk_groups(std::span<const double> scores, const ErrorDiffs& diffs,
                               Denominators denominators, int threads, OnGroup&& on_group) {
   if (scores.size() != diffs.size()) {
-    throw std::invalid_argument(fmt::format("AumKernel: {} scores but {} error diffs",
-                                            scores.size(), diffs.size()));
+    throw std::invalid_argument(
+        fmt::format("AumKernel: {} scores but {} error diffs", scores.size(), diffs.size()));
   }
   if (scores.size() < kParallelMinSize) threads = 1;
   sorter_.partition(scores, diffs.row_of_example, threads);
@@ -215,11 +214,11 @@ double AumKernel::walk_groups(std::span<const double> scores, const ErrorDiffs& 
       BucketSums& sums = bucket_sums_[b];
       sums.auc_area = 0.0;
       sums.aum = walker
-                     .walk(sorter_.bucket(b), sums.fp, sums.fn, b > 0,
-                           b > 0 ? bucket_sums_[b - 1].last_threshold : 0.0,
-                           b + 1 == bucket_count,
-                           [&](const Group& group) { on_group(group, sums); },
-                           [&](const ThresholdEntry& ahead) { on_group.look_ahead(ahead); })
+                     .walk(
+                         sorter_.bucket(b), sums.fp, sums.fn, b > 0,
+                         b > 0 ? bucket_sums_[b - 1].last_threshold : 0.0, b + 1 == bucket_count,
+                         [&](const Group& group) { on_group(group, sums); },
+                         [&](const ThresholdEntry& ahead) { on_group.look_ahead(ahead); })
                      .aum;
     }
   }
@@ -241,8 +240,7 @@ struct GradientWriter {
       return;
     }
     for (const ThresholdEntry* entry = group.begin; entry < group.end; ++entry) {
-      const auto [left, right] =
-          walker->tied_derivatives(group, walker->rows()[entry->diff_row]);
+      const auto [left, right] = walker->tied_derivatives(group, walker->rows()[entry->diff_row]);
       gradient[entry->example] = 0.5 * (left + right);
     }
   }
@@ -317,8 +315,8 @@ struct DetailsWriter {
     const double fp_rate_before = group.fp_before / fp_denominator;
     const double fn_rate_before = group.fn_before / fn_denominator;
     out->roc.max_constant.back() = group.threshold;  // the previous interval ends here
-    add_roc_row(group.fp_after / fp_denominator, group.fn_after / fn_denominator,
-                group.threshold, std::numeric_limits<double>::infinity());
+    add_roc_row(group.fp_after / fp_denominator, group.fn_after / fn_denominator, group.threshold,
+                std::numeric_limits<double>::infinity());
     const bool tied = group.end - group.begin > 1;
     for (const ThresholdEntry* entry = group.begin; entry < group.end; ++entry) {
       double left = group.min_after - group.min_before;
@@ -353,8 +351,12 @@ AumDetails AumKernel::details(std::span<const double> scores, const ErrorDiffs& 
   out.total_error.fp_before.resize(n);
   out.total_error.fn_before.resize(n);
   const GroupWalker walker(diffs, denominators);
-  const DetailsWriter writer{&walker, &out, denominators.fp, denominators.fn,
-                             diffs.fn_total / denominators.fn, AucAreaAdder{diffs.fn_total}};
+  const DetailsWriter writer{&walker,
+                             &out,
+                             denominators.fp,
+                             denominators.fn,
+                             diffs.fn_total / denominators.fn,
+                             AucAreaAdder{diffs.fn_total}};
   const double inf = std::numeric_limits<double>::infinity();
   writer.add_roc_row(0.0, writer.fn_total_rate, -inf, inf);
   out.aum = walk_groups(scores, diffs, denominators, 1, writer);

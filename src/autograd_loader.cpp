@@ -33,7 +33,8 @@ std::vector<std::string> module_candidates() {
   }
   std::error_code error;
   const auto program = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) candidates.push_back((program.parent_path() / AUMTRAIN_AUTOGRAD_MODULE_NAME).string());
+  if (!error)
+    candidates.push_back((program.parent_path() / AUMTRAIN_AUTOGRAD_MODULE_NAME).string());
   candidates.emplace_back(AUMTRAIN_AUTOGRAD_MODULE);
   return candidates;
 }
@@ -57,10 +58,10 @@ AutogradModule load_module() {
     failures += fmt::format("; {}: not the aumtrain autograd plug-in", path);
     ::dlclose(handle);
   }
-  throw RunError(fmt::format(
-      "cannot load the autograd plug-in {} (libtorch){}; rebuild aumtrain, or set "
-      "AUMTRAIN_AUTOGRAD_MODULE to the plug-in's path",
-      AUMTRAIN_AUTOGRAD_MODULE_NAME, failures.empty() ? ": not found" : failures));
+  throw RunError(
+      fmt::format("cannot load the autograd plug-in {} (libtorch){}; rebuild aumtrain, or set "
+                  "AUMTRAIN_AUTOGRAD_MODULE to the plug-in's path",
+                  AUMTRAIN_AUTOGRAD_MODULE_NAME, failures.empty() ? ": not found" : failures));
 }
 #endif
 
@@ -78,7 +79,9 @@ const AutogradModule& module() {
 
 }  // namespace
 
-bool autograd_available() noexcept { return AUMTRAIN_WITH_TORCH != 0; }
+bool autograd_available() noexcept {
+  return AUMTRAIN_WITH_TORCH != 0;
+}
 
 void set_autograd_threads(int threads) {
   if (threads < 1) {
@@ -93,9 +96,9 @@ void set_autograd_threads(int threads) {
 double autograd_aum_gradient(std::span<const double> scores, std::span<const double> labels,
                              Denominator denominator, std::span<double> gradient) {
   if (labels.size() != scores.size() || gradient.size() != scores.size()) {
-    throw std::invalid_argument(fmt::format(
-        "autograd_aum_gradient: {} scores, {} labels, {} gradient entries", scores.size(),
-        labels.size(), gradient.size()));
+    throw std::invalid_argument(
+        fmt::format("autograd_aum_gradient: {} scores, {} labels, {} gradient entries",
+                    scores.size(), labels.size(), gradient.size()));
   }
   std::array<char, 512> message{};
   double aum = 0.0;

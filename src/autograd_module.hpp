@@ -10,9 +10,9 @@ extern "C" {
 /// AUM and d AUM / d score by autograd. `count_denominator` is 0 for rate, 1 for count.
 /// Returns 0 on success; otherwise writes a NUL-terminated message (cut to `error_size`) into
 /// `error` and returns 1.
-using AumtrainAutogradGradient = int (*)(const double* scores, const double* labels,
-                                         std::size_t n, int count_denominator, double* gradient,
-                                         double* aum, char* error, std::size_t error_size);
+using AumtrainAutogradGradient = int (*)(const double* scores, const double* labels, std::size_t n,
+                                         int count_denominator, double* gradient, double* aum,
+                                         char* error, std::size_t error_size);
 
 /// Sets libtorch's intra-op thread count. Returns 0 on success, 1 with a message otherwise.
 using AumtrainAutogradSetThreads = int (*)(int threads, char* error, std::size_t error_size);

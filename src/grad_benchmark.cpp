@@ -78,17 +78,17 @@ GradTiming measure(std::size_t n, const MethodRun& method, int reps) {
 
 void GradBenchmarkParams::validate() const {
   if (!(min_n >= 2) || !(min_n <= kLargestN)) {
-    throw ConfigError(fmt::format("--min-n is {}; it must be between 2 and {:g}", min_n,
-                                  kLargestN));
+    throw ConfigError(
+        fmt::format("--min-n is {}; it must be between 2 and {:g}", min_n, kLargestN));
   }
   if (!(max_n >= min_n) || !(max_n <= kLargestN)) {
-    throw ConfigError(fmt::format("--max-n is {}; it must be between --min-n ({}) and {:g}",
-                                  max_n, min_n, kLargestN));
+    throw ConfigError(fmt::format("--max-n is {}; it must be between --min-n ({}) and {:g}", max_n,
+                                  min_n, kLargestN));
   }
   if (grad_benchmark_sizes(min_n, max_n).empty()) {
     throw ConfigError(fmt::format(
-        "no N of the grid 10^(k/5) lies between --min-n {} and --max-n {}; widen the range",
-        min_n, max_n));
+        "no N of the grid 10^(k/5) lies between --min-n {} and --max-n {}; widen the range", min_n,
+        max_n));
   }
   if (!(seconds_limit > 0) || !std::isfinite(seconds_limit)) {
     throw ConfigError(fmt::format("--seconds-limit is {}; it must be a positive number of seconds",
@@ -104,9 +104,12 @@ void GradBenchmarkParams::validate() const {
 
 std::string_view method_name(GradMethod method) {
   switch (method) {
-    case GradMethod::explicit_gradient: return "explicit";
-    case GradMethod::autograd: return "autograd";
-    case GradMethod::std_sort: return "std_sort";
+    case GradMethod::explicit_gradient:
+      return "explicit";
+    case GradMethod::autograd:
+      return "autograd";
+    case GradMethod::std_sort:
+      return "std_sort";
   }
   return "?";
 }
@@ -139,8 +142,8 @@ ComplexityEstimate estimate_complexity(std::span<const std::size_t> n,
   estimate.slope = std::numeric_limits<double>::quiet_NaN();
   if (n.size() != seconds.size() || n.size() < 2) return estimate;
   // The upper half of the sizes in log N, and at least three points.
-  const double middle = 0.5 * (std::log(static_cast<double>(n.front())) +
-                               std::log(static_cast<double>(n.back())));
+  const double middle =
+      0.5 * (std::log(static_cast<double>(n.front())) + std::log(static_cast<double>(n.back())));
   std::size_t first = 0;
   while (first < n.size() && std::log(static_cast<double>(n[first])) < middle) ++first;
   first = std::min(first, n.size() >= 3 ? n.size() - 3 : std::size_t{0});
@@ -199,8 +202,7 @@ ComplexityEstimate estimate_complexity(std::span<const std::size_t> n,
 }
 
 std::vector<GradTiming> run_grad_benchmark(
-    const GradBenchmarkParams& params,
-    const std::function<void(const GradTiming&)>& on_timing) {
+    const GradBenchmarkParams& params, const std::function<void(const GradTiming&)>& on_timing) {
   params.validate();
   std::vector<GradMethod> methods = {GradMethod::explicit_gradient};
   if (params.autograd) {
@@ -245,8 +247,9 @@ std::vector<GradTiming> run_grad_benchmark(
     bool explicit_ran = false, autograd_ran = false;
     for (std::size_t m = 0; m < methods.size(); ++m) {
       if (stopped[m]) continue;
-      const MethodRun& run = *std::find_if(std::begin(runs), std::end(runs),
-                                           [&](const MethodRun& r) { return r.method == methods[m]; });
+      const MethodRun& run =
+          *std::find_if(std::begin(runs), std::end(runs),
+                        [&](const MethodRun& r) { return r.method == methods[m]; });
       timings.push_back(measure(n, run, params.reps));
       explicit_ran |= methods[m] == GradMethod::explicit_gradient;
       autograd_ran |= methods[m] == GradMethod::autograd;

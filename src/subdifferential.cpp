@@ -22,8 +22,8 @@ std::vector<SubdifferentialRow> seed_subdifferential_grid(bool with_autograd) {
     const std::vector<double> scores = {0.0, d};
     const AumDetails details = kernel.details(scores, targets.error_diffs, denominators);
     for (std::size_t i = 0; i < 2; ++i) {
-      rows.push_back({labels[i], d, "explicit", details.left[i], details.right[i],
-                      details.gradient[i]});
+      rows.push_back(
+          {labels[i], d, "explicit", details.left[i], details.right[i], details.gradient[i]});
     }
     if (with_autograd) {
       std::vector<double> gradient(2);

@@ -90,8 +90,8 @@ class Block {
 [[noreturn]] void throw_first_non_finite(std::span<const double> scores) {
   for (std::size_t i = 0; i < scores.size(); ++i) {
     if ((std::bit_cast<std::uint64_t>(scores[i]) & kExponentBits) == kExponentBits) {
-      throw DataError(fmt::format(
-          "score {} at row {} is not finite; scores must be finite numbers", scores[i], i + 1));
+      throw DataError(fmt::format("score {} at row {} is not finite; scores must be finite numbers",
+                                  scores[i], i + 1));
     }
   }
   throw std::logic_error("throw_first_non_finite: every score is finite");
@@ -194,9 +194,9 @@ std::size_t ThresholdSorter::workspace_bytes() const noexcept {
   if (!work_) return 0;
   const Workspace& w = *work_;
   std::size_t total = w.entries.bytes() + w.histograms.bytes() + w.bin_bucket.bytes() +
-                      w.bucket_begin.bytes() + w.bucket_size.bytes() +
-                      w.bucket_keys.bytes() + w.cursors.bytes() +
-                      w.firsts.bytes() + w.combine.bytes() + w.thread_parts.bytes();
+                      w.bucket_begin.bytes() + w.bucket_size.bytes() + w.bucket_keys.bytes() +
+                      w.cursors.bytes() + w.firsts.bytes() + w.combine.bytes() +
+                      w.thread_parts.bytes();
   for (const auto& slot : w.slots) total += slot.scratch.bytes() + slot.counts.bytes();
   return total;
 }
@@ -223,14 +223,15 @@ void ThresholdSorter::partition(std::span<const double> scores,
   if (!work_) work_ = std::make_unique<Workspace>();
   Workspace& w = *work_;
   const std::size_t n = scores.size();
-  size_ = n;
+  // Nothing is left to sort if this call throws.
+  size_ = 0;
+  bucket_count_ = 0;
   slots_ = threads;
 
   // Per-slot scratch, sized by N only so that a smaller or equal N never allocates again.
   w.scratch_entries = std::min(n, kScratchEntries);
-  w.count_bins = std::size_t{1}
-                 << std::min(kMaxSubBits, std::max(1, static_cast<int>(std::bit_width(
-                                                          w.scratch_entries))));
+  w.count_bins = std::size_t{1} << std::min(
+                     kMaxSubBits, std::max(1, static_cast<int>(std::bit_width(w.scratch_entries))));
   if (w.slots.size() < static_cast<std::size_t>(threads)) w.slots.resize(threads);
   for (int s = 0; s < threads; ++s) {
     w.slots[s].scratch.reserve<ThresholdEntry>(w.scratch_entries);
@@ -241,7 +242,6 @@ void ThresholdSorter::partition(std::span<const double> scores,
   const std::uint32_t* row = diff_rows.data();
   if (n <= kBucketTarget) {
     // One bucket, in input order.
-    bucket_count_ = n > 0 ? 1 : 0;
     auto* entries = w.entries.reserve<ThresholdEntry>(n);
     w.bucket_begin.reserve<std::size_t>(2)[0] = 0;
     w.bucket_begin.get<std::size_t>()[1] = n;
@@ -259,12 +259,14 @@ void ThresholdSorter::partition(std::span<const double> scores,
     auto* keys = w.bucket_keys.reserve<std::uint64_t>(2);
     keys[0] = key_min;
     keys[1] = key_max;
+    size_ = n;
+    bucket_count_ = n > 0 ? 1 : 0;
     return;
   }
 
   const int team = n >= kParallelMinSize ? threads : 1;
-  const int histogram_bits = std::clamp(static_cast<int>(std::bit_width(n / 16)),
-                                        kMinHistogramBits, kMaxHistogramBits);
+  const int histogram_bits =
+      std::clamp(static_cast<int>(std::bit_width(n / 16)), kMinHistogramBits, kMaxHistogramBits);
   const std::size_t bins = std::size_t{1} << histogram_bits;
   // Greedy merging closes a bucket only when the next bin would overflow it, so two consecutive
   // buckets hold more than kBucketTarget entries: at most 2N / kBucketTarget + 1 buckets.
@@ -355,13 +357,15 @@ void ThresholdSorter::partition(std::span<const double> scores,
     if (filled == 0) low_bin = bin;
     high_bin = bin;
     filled += count;
-    for (int t = 0; t < team; ++t) cursors[bucket_capacity * t + bucket] += histograms[bins * t + bin];
+    for (int t = 0; t < team; ++t)
+      cursors[bucket_capacity * t + bucket] += histograms[bins * t + bin];
   }
   close_bucket(bucket, filled, low_bin, high_bin);
   bucket_count_ = bucket + 1;
   bucket_begin[0] = 0;
   for (std::size_t b = 0; b < bucket_count_; ++b) {
-    const std::size_t padded = (bucket_size[b] + kEntriesPerLine - 1) / kEntriesPerLine * kEntriesPerLine;
+    const std::size_t padded =
+        (bucket_size[b] + kEntriesPerLine - 1) / kEntriesPerLine * kEntriesPerLine;
     bucket_begin[b + 1] = bucket_begin[b] + padded;
     std::size_t position = bucket_begin[b];
     for (int t = 0; t < team; ++t) {
@@ -413,6 +417,7 @@ void ThresholdSorter::partition(std::span<const double> scores,
   };
 #pragma omp parallel num_threads(team) if (team > 1)
   scatter(thread_number(), team_size());
+  size_ = n;
 }
 
 std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket, int slot) {
@@ -502,8 +507,8 @@ std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket,
 std::span<const ThresholdEntry> ThresholdSorter::sort_bucket_in_place(std::size_t bucket,
                                                                       int slot) {
   const std::span<const ThresholdEntry> sorted = sort_bucket(bucket, slot);
-  ThresholdEntry* own = work_->entries.get<ThresholdEntry>() +
-                        work_->bucket_begin.get<std::size_t>()[bucket];
+  ThresholdEntry* own =
+      work_->entries.get<ThresholdEntry>() + work_->bucket_begin.get<std::size_t>()[bucket];
   if (sorted.data() != own) std::memcpy(own, sorted.data(), sorted.size_bytes());
   return {own, sorted.size()};
 }

@@ -41,15 +41,14 @@ TEST(AutogradAum, AgreesWithTheExplicitKernelWithoutTies) {
     labels[1] = 1;
     const BinaryTargets targets = make_binary_targets(labels);
     for (const Denominator denominator : {Denominator::rate, Denominator::count}) {
-      const std::string what = "seed " + std::to_string(seed) + ", n " + std::to_string(n) +
-                               ", " + std::string(denominator_name(denominator));
+      const std::string what = "seed " + std::to_string(seed) + ", n " + std::to_string(n) + ", " +
+                               std::string(denominator_name(denominator));
       std::vector<double> by_autograd(n), by_kernel(n);
-      const double aum_autograd =
-          autograd_aum_gradient(scores, labels, denominator, by_autograd);
+      const double aum_autograd = autograd_aum_gradient(scores, labels, denominator, by_autograd);
       AumKernel kernel;
-      const double aum_kernel = kernel.value_and_gradient(
-          scores, targets.error_diffs, make_denominators(targets.error_diffs, denominator),
-          by_kernel);
+      const double aum_kernel =
+          kernel.value_and_gradient(scores, targets.error_diffs,
+                                    make_denominators(targets.error_diffs, denominator), by_kernel);
       EXPECT_NEAR(aum_autograd, aum_kernel, 1e-12 * std::max(1.0, aum_kernel)) << what;
       for (std::size_t i = 0; i < n; ++i) {
         ASSERT_NEAR(by_autograd[i], by_kernel[i], 1e-12) << what << ", example " << i;

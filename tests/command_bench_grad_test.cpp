@@ -19,8 +19,10 @@ using testing::run_aumtrain;
 TEST(CommandBenchGrad, WritesTableClassesAndPlot) {
   testing::TempDir dir;
   const auto output = dir.path() / "bench";
-  const auto result = run_aumtrain("-q bench-grad --min-n 10 --max-n 100 --reps 2 "
-                                   "--seconds-limit 0.5 --output '" + output.string() + "'");
+  const auto result = run_aumtrain(
+      "-q bench-grad --min-n 10 --max-n 100 --reps 2 "
+      "--seconds-limit 0.5 --output '" +
+      output.string() + "'");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto csv = read_csv(output / "bench_grad.csv");
   ASSERT_FALSE(csv.empty());
@@ -43,8 +45,8 @@ TEST(CommandBenchGrad, WritesTableClassesAndPlot) {
       AUMTRAIN_WITH_TORCH ? std::set<std::string>{"explicit", "autograd", "std_sort"}
                           : std::set<std::string>{"explicit", "std_sort"};
   EXPECT_EQ(methods, expected_methods);
-  for (const char* file : {"bench_grad.png", "bench_grad.svg", "bench_grad.gp",
-                           "complexity.csv", "summary.md"}) {
+  for (const char* file :
+       {"bench_grad.png", "bench_grad.svg", "bench_grad.gp", "complexity.csv", "summary.md"}) {
     EXPECT_TRUE(std::filesystem::exists(output / file)) << file;
   }
   EXPECT_GT(std::filesystem::file_size(output / "bench_grad.png"), 1000u);
@@ -78,8 +80,8 @@ TEST(CommandBenchGrad, BadOptionsExitWith2AndNameTheOption) {
 TEST(CommandBenchGrad, RefusesANonEmptyOutput) {
   testing::TempDir dir;
   dir.write("results.csv", "keep me");
-  const auto result = run_aumtrain("bench-grad --min-n 10 --max-n 10 --output '" +
-                                   dir.path().string() + "'");
+  const auto result =
+      run_aumtrain("bench-grad --min-n 10 --max-n 10 --output '" + dir.path().string() + "'");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--force"), std::string::npos) << result.err;
 }

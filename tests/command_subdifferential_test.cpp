@@ -94,8 +94,8 @@ TEST(CommandSubdifferential, TableMatchesTheSeedAndPlotsAreWritten) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto csv = read_csv(output / "subdifferential.csv");
   ASSERT_FALSE(csv.empty());
-  EXPECT_EQ(csv[0], (std::vector<std::string>{"label", "pred_diff", "method", "min", "max",
-                                              "mean"}));
+  EXPECT_EQ(csv[0],
+            (std::vector<std::string>{"label", "pred_diff", "method", "min", "max", "mean"}));
   const auto expected = seed_rows();
   ASSERT_EQ(expected.size(), 52u);
   std::size_t explicit_rows = 0, autograd_rows = 0;
@@ -121,8 +121,8 @@ TEST(CommandSubdifferential, TableMatchesTheSeedAndPlotsAreWritten) {
 TEST(CommandSubdifferential, RefusesANonEmptyOutputUnlessForced) {
   testing::TempDir dir;
   dir.write("keep.txt", "precious");
-  const auto refused = run_aumtrain("-q subdifferential --no-autograd --output '" +
-                                    dir.path().string() + "'");
+  const auto refused =
+      run_aumtrain("-q subdifferential --no-autograd --output '" + dir.path().string() + "'");
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "keep.txt"));

@@ -19,13 +19,20 @@ enum class Shape { normal, few_distinct, narrow, one_sign, clustered, all_equal,
 
 std::string shape_name(Shape shape) {
   switch (shape) {
-    case Shape::normal: return "normal";
-    case Shape::few_distinct: return "few distinct";
-    case Shape::narrow: return "narrow";
-    case Shape::one_sign: return "one sign";
-    case Shape::clustered: return "clustered";
-    case Shape::all_equal: return "all equal";
-    case Shape::wide_exponents: return "wide exponents";
+    case Shape::normal:
+      return "normal";
+    case Shape::few_distinct:
+      return "few distinct";
+    case Shape::narrow:
+      return "narrow";
+    case Shape::one_sign:
+      return "one sign";
+    case Shape::clustered:
+      return "clustered";
+    case Shape::all_equal:
+      return "all equal";
+    case Shape::wide_exponents:
+      return "wide exponents";
   }
   return "?";
 }
@@ -38,14 +45,24 @@ std::vector<double> make_scores(Shape shape, std::size_t n, unsigned seed) {
   std::vector<double> scores(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (shape) {
-      case Shape::normal: scores[i] = normal(rng); break;
-      case Shape::few_distinct: scores[i] = 0.25 * small_int(rng); break;
-      case Shape::narrow: scores[i] = 1000.0 + 1e-9 * unit(rng); break;
-      case Shape::one_sign: scores[i] = std::exp(normal(rng)); break;
+      case Shape::normal:
+        scores[i] = normal(rng);
+        break;
+      case Shape::few_distinct:
+        scores[i] = 0.25 * small_int(rng);
+        break;
+      case Shape::narrow:
+        scores[i] = 1000.0 + 1e-9 * unit(rng);
+        break;
+      case Shape::one_sign:
+        scores[i] = std::exp(normal(rng));
+        break;
       case Shape::clustered:  // most scores within 1e-12 of 0.5, the rest spread out
         scores[i] = i % 10 ? 0.5 + 1e-12 * unit(rng) : 100 * normal(rng);
         break;
-      case Shape::all_equal: scores[i] = -0.0; break;
+      case Shape::all_equal:
+        scores[i] = -0.0;
+        break;
       case Shape::wide_exponents:
         scores[i] = std::ldexp(unit(rng) - 0.5, small_int(rng) * 40) + (i % 7 == 0 ? 0.0 : -0.0);
         break;
@@ -102,8 +119,8 @@ void expect_sorted_like_reference(ThresholdSorter& sorter, const std::vector<dou
 
 TEST(ThresholdSort, MatchesStableSortForManyShapesAndSizes) {
   ThresholdSorter sorter;  // reused on purpose: the workspace must not leak between calls
-  const Shape shapes[] = {Shape::normal,    Shape::few_distinct, Shape::narrow,
-                          Shape::one_sign,  Shape::clustered,    Shape::all_equal,
+  const Shape shapes[] = {Shape::normal,        Shape::few_distinct, Shape::narrow,
+                          Shape::one_sign,      Shape::clustered,    Shape::all_equal,
                           Shape::wide_exponents};
   for (Shape shape : shapes) {
     for (std::size_t n : {0u, 1u, 2u, 31u, 33u, 1000u, 8192u, 8193u, 50'000u, 200'000u}) {

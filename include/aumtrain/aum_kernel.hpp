@@ -35,9 +35,9 @@ struct TotalError {
 /// Everything the kernel computes, per example in input order.
 struct AumDetails {
   double aum = 0;
-  double auc = 0;             ///< NaN when a class has no weight
-  std::vector<double> left;   ///< D-_i: derivative when score i decreases (math §4)
-  std::vector<double> right;  ///< D+_i: derivative when score i increases
+  double auc = 0;                ///< NaN when a class has no weight
+  std::vector<double> left;      ///< D-_i: derivative when score i decreases (math §4)
+  std::vector<double> right;     ///< D+_i: derivative when score i increases
   std::vector<double> gradient;  ///< (left + right) / 2
   TotalError total_error;
   RocCurve roc;

@@ -60,9 +60,9 @@ double quantile(std::span<const double> sorted, double probability);
 
 /// How time grows with N, estimated from the larger sizes.
 struct ComplexityEstimate {
-  double slope = 0;          ///< least-squares slope of log(seconds) against log(N)
+  double slope = 0;                   ///< least-squares slope of log(seconds) against log(N)
   std::string_view best_class = "?";  ///< closest of 1, log N, N, N log N, N^2, N^3; "?": too few
-  std::size_t n_from = 0;    ///< the sizes the estimate used
+  std::size_t n_from = 0;             ///< the sizes the estimate used
   std::size_t n_to = 0;
 };
 

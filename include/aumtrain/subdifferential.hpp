@@ -10,12 +10,12 @@ namespace aumtrain {
 
 /// One row of the seed's table: one example's derivatives at one difference d = f(x1) - f(x0).
 struct SubdifferentialRow {
-  double label = 0;       ///< 0 for x0 (negative), 1 for x1 (positive)
-  double pred_diff = 0;   ///< d
+  double label = 0;         ///< 0 for x0 (negative), 1 for x1 (positive)
+  double pred_diff = 0;     ///< d
   std::string_view method;  ///< "explicit" or "autograd"
-  double min = 0;         ///< explicit: left derivative; autograd: its gradient
-  double max = 0;         ///< explicit: right derivative; autograd: its gradient
-  double mean = 0;        ///< (min + max) / 2
+  double min = 0;           ///< explicit: left derivative; autograd: its gradient
+  double max = 0;           ///< explicit: right derivative; autograd: its gradient
+  double mean = 0;          ///< (min + max) / 2
 };
 
 /// The differences of the seed's grid: -3, -2.5, ..., 3.

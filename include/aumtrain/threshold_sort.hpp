@@ -22,9 +22,9 @@ namespace aumtrain {
 /// One example in threshold order: what the AUM pass needs, so that it never has to look
 /// anything up in input order.
 struct ThresholdEntry {
-  std::uint64_t key;        ///< threshold_key(-score)
-  std::uint32_t example;    ///< position in the input
-  std::uint32_t diff_row;   ///< row of ErrorDiffs::rows
+  std::uint64_t key;       ///< threshold_key(-score)
+  std::uint32_t example;   ///< position in the input
+  std::uint32_t diff_row;  ///< row of ErrorDiffs::rows
 };
 
 /// The order-preserving unsigned key of a threshold, after normalising -0.0 to 0.0.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,11 +40,10 @@ std::string optional_cell(const std::optional<double>& value) {
 std::string csv_table(const std::vector<GradTiming>& timings) {
   std::string csv = "N,method,median_seconds,q25_seconds,q75_seconds,peak_bytes,max_abs_diff\n";
   for (const GradTiming& t : timings) {
-    csv += fmt::format("{},{},{},{},{},{},{}\n", t.n, method_name(t.method),
-                       format_number(t.median_seconds), format_number(t.q25_seconds),
-                       format_number(t.q75_seconds),
-                       t.peak_bytes ? std::to_string(*t.peak_bytes) : "NA",
-                       optional_cell(t.max_abs_diff));
+    csv += fmt::format(
+        "{},{},{},{},{},{},{}\n", t.n, method_name(t.method), format_number(t.median_seconds),
+        format_number(t.q25_seconds), format_number(t.q75_seconds),
+        t.peak_bytes ? std::to_string(*t.peak_bytes) : "NA", optional_cell(t.max_abs_diff));
   }
   return csv;
 }
@@ -66,10 +66,13 @@ TextTable summary_table(const std::vector<GradTiming>& timings) {
   for (const GradTiming& t : timings) {
     if (sizes.empty() || sizes.back() != t.n) sizes.push_back(t.n);
   }
-  auto seconds = [](const GradTiming* t) { return t ? fmt::format("{:.4g}", t->median_seconds) : "NA"; };
+  auto seconds = [](const GradTiming* t) {
+    return t ? fmt::format("{:.4g}", t->median_seconds) : "NA";
+  };
   auto ratio = [](const GradTiming* a, const GradTiming* b) {
-    return a && b && b->median_seconds > 0 ? fmt::format("{:.3g}", a->median_seconds / b->median_seconds)
-                                           : std::string("NA");
+    return a && b && b->median_seconds > 0
+               ? fmt::format("{:.3g}", a->median_seconds / b->median_seconds)
+               : std::string("NA");
   };
   auto per_example = [](const GradTiming* t) {
     return t && t->peak_bytes ? fmt::format("{:.1f}", static_cast<double>(*t->peak_bytes) / t->n)
@@ -81,8 +84,8 @@ TextTable summary_table(const std::vector<GradTiming>& timings) {
     const GradTiming* s = find_timing(timings, n, GradMethod::std_sort);
     const std::string diff =
         e && e->max_abs_diff ? fmt::format("{:.3g}", e->max_abs_diff.value()) : "NA";
-    table.add_row({std::to_string(n), seconds(e), seconds(a), seconds(s), ratio(e, s),
-                   ratio(a, e), diff, per_example(e), per_example(a)});
+    table.add_row({std::to_string(n), seconds(e), seconds(a), seconds(s), ratio(e, s), ratio(a, e),
+                   diff, per_example(e), per_example(a)});
   }
   return table;
 }
@@ -138,8 +141,9 @@ std::string plot_script(const std::vector<GradTiming>& timings, int threads) {
     script += fmt::format("linear(x) = {:.17g} * x / {:.17g}\n", anchor->median_seconds, n);
     script += fmt::format("loglinear(x) = {:.17g} * x * log(x) / ({:.17g} * log({:.17g}))\n",
                           anchor->median_seconds, n, n);
-    plots += "linear(x) with lines lc rgb '#555555' dt 2 lw 1.5 title 'N', \\\n  "
-             "loglinear(x) with lines lc rgb '#555555' dt 3 lw 1.5 title 'N log N', \\\n  ";
+    plots +=
+        "linear(x) with lines lc rgb '#555555' dt 2 lw 1.5 title 'N', \\\n  "
+        "loglinear(x) with lines lc rgb '#555555' dt 3 lw 1.5 title 'N log N', \\\n  ";
   }
   plots.erase(plots.find_last_of(','));  // the last ", \" continuation
   script += fmt::format(
@@ -166,15 +170,18 @@ int run_bench_grad(BenchGradOptions options) {
   }
   params.validate();
   StagedOutputDir out(options.output, options.force);
-  // Blocks of 256 KiB and more go back to the system when freed, so that each method's peak
-  // resident memory is its own and not what earlier runs left in the heap.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+  // Timed runs measure a warm process, as in a training loop: every block comes from the heap
+  // and freed memory stays there for the next run, so no run pays for faulting in fresh pages.
+  // The memory probe hands free heap pages back (malloc_trim) before each untimed run, so that
+  // run's peak is its own.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 
-  spdlog::info("bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
-               "limit {:g}",
-               params.min_n, params.max_n, params.reps, params.threads,
-               params.threads == 1 ? "" : "s", params.seconds_limit);
+  spdlog::info(
+      "bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
+      "limit {:g}",
+      params.min_n, params.max_n, params.reps, params.threads, params.threads == 1 ? "" : "s",
+      params.seconds_limit);
   const std::vector<GradTiming> timings = run_grad_benchmark(params, [](const GradTiming& t) {
     spdlog::info("N {:>10}  {:<8}  median {:.4g} s  (quartiles {:.4g} .. {:.4g}){}{}", t.n,
                  method_name(t.method), t.median_seconds, t.q25_seconds, t.q75_seconds,
@@ -192,8 +199,7 @@ int run_bench_grad(BenchGradOptions options) {
   std::string classes_text = "\nEstimated complexity class (log-log fit over the larger N):\n";
   for (const MethodClass& c : classes) {
     classes_csv += fmt::format("{},{},{},{},{}\n", method_name(c.method), c.estimate.best_class,
-                               format_number(c.estimate.slope), c.estimate.n_from,
-                               c.estimate.n_to);
+                               format_number(c.estimate.slope), c.estimate.n_from, c.estimate.n_to);
     classes_text +=
         c.estimate.best_class == "?"
             ? fmt::format("  {:<8}  ?        (too few sizes to estimate)\n", method_name(c.method))
@@ -206,9 +212,10 @@ int run_bench_grad(BenchGradOptions options) {
   out.commit();
 
   const std::string text = summary.render() + classes_text +
-                           fmt::format("\nWrote {}/: bench_grad.csv, summary.md, complexity.csv, "
-                                       "bench_grad.png, bench_grad.svg, bench_grad.gp\n",
-                                       out.destination().string());
+                           fmt::format(
+                               "\nWrote {}/: bench_grad.csv, summary.md, complexity.csv, "
+                               "bench_grad.png, bench_grad.svg, bench_grad.gp\n",
+                               out.destination().string());
   std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
 }

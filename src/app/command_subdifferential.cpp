@@ -60,7 +60,8 @@ std::string plot_script(const std::vector<SubdifferentialRow>& rows,
           "  ${0}_{1} using 1:3 with points pt 7 ps 1.7 lc rgb 'black' title 'max', \\\n"
           "  ${0}_{1} using 1:4 with points pt 7 ps 0.9 lc rgb 'red' title 'mean'\n",
           methods[m], label, bottom ? "Difference between predicted scores, f(x1)-f(x0)" : "",
-          label == 0 ? "derivative of AUM" : "", first ? "set key top right box opaque" : "unset key");
+          label == 0 ? "derivative of AUM" : "",
+          first ? "set key top right box opaque" : "unset key");
     }
   }
   plots += "unset multiplot\n";
@@ -70,8 +71,8 @@ std::string plot_script(const std::vector<SubdifferentialRow>& rows,
       "set xtics 1\n"
       "set ytics 0.5\n"
       "set grid lc rgb '#dddddd'\n";
-  return script + gnuplot_png_and_svg("subdifferential", 1000, 360 * static_cast<int>(methods.size()),
-                                      plots);
+  return script + gnuplot_png_and_svg("subdifferential", 1000,
+                                      360 * static_cast<int>(methods.size()), plots);
 }
 
 int run_subdifferential(const SubdifferentialOptions& options) {
@@ -86,8 +87,8 @@ int run_subdifferential(const SubdifferentialOptions& options) {
   TextTable table({"label", "pred_diff", "method", "min", "max", "mean"});
   for (const SubdifferentialRow& row : rows) {
     const std::vector<std::string> cells = {format_number(row.label), format_number(row.pred_diff),
-                                            std::string(row.method), format_number(row.min),
-                                            format_number(row.max), format_number(row.mean)};
+                                            std::string(row.method),  format_number(row.min),
+                                            format_number(row.max),   format_number(row.mean)};
     csv += fmt::format("{}\n", fmt::join(cells, ","));
     table.add_row(cells);
   }
@@ -99,9 +100,10 @@ int run_subdifferential(const SubdifferentialOptions& options) {
   out.commit();
 
   const std::string text =
-      table.render() + fmt::format("\nWrote {}/: subdifferential.csv, subdifferential.png, "
-                                   "subdifferential.svg, subdifferential.gp\n",
-                                   out.destination().string());
+      table.render() + fmt::format(
+                           "\nWrote {}/: subdifferential.csv, subdifferential.png, "
+                           "subdifferential.svg, subdifferential.gp\n",
+                           out.destination().string());
   std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
 }

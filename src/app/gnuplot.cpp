@@ -41,9 +41,9 @@ void run_gnuplot(const fs::path& script_path, std::string_view script) {
   if (status != 0) {
     std::string text = message.str();
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    throw RunError(fmt::format(
-        "gnuplot failed on '{}'{}; is gnuplot installed (Debian package gnuplot-nox)?",
-        script_path.string(), text.empty() ? "" : ": " + text));
+    throw RunError(
+        fmt::format("gnuplot failed on '{}'{}; is gnuplot installed (Debian package gnuplot-nox)?",
+                    script_path.string(), text.empty() ? "" : ": " + text));
   }
 }
 

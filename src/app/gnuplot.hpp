@@ -15,7 +15,8 @@ namespace aumtrain::app {
 void run_gnuplot(const std::filesystem::path& script_path, std::string_view script);
 
 /// A gnuplot data block, "$name << EOD ... EOD", from rows of already formatted cells.
-std::string gnuplot_data_block(std::string_view name, const std::vector<std::vector<std::string>>& rows);
+std::string gnuplot_data_block(std::string_view name,
+                               const std::vector<std::vector<std::string>>& rows);
 
 /// Script lines that draw `plot_commands` twice: into `basename`.png (cairo) and `basename`.svg,
 /// both `width` x `height`.

@@ -49,8 +49,8 @@ void StagedOutputDir::commit() {
   }
   fs::rename(staging_, destination_, error);
   if (error) {
-    throw RunError(fmt::format("cannot move the outputs from '{}' to '{}': {}",
-                               staging_.string(), destination_.string(), error.message()));
+    throw RunError(fmt::format("cannot move the outputs from '{}' to '{}': {}", staging_.string(),
+                               destination_.string(), error.message()));
   }
   committed_ = true;
 }
