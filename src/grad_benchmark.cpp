@@ -217,16 +217,16 @@ std::vector<GradTiming> run_grad_benchmark(
     if (std::all_of(stopped.begin(), stopped.end(), [](bool s) { return s; })) break;
     const Problem problem = make_problem(n);
     std::vector<double> explicit_gradient(n), autograd_gradient(n), sorted;
-    AumKernel kernel(params.threads);  // fresh: its workspace counts in the first run's memory
+    // Fresh: their storage counts in the first run's memory; later runs reuse it.
+    AumKernel kernel(params.threads);
+    ErrorDiffs diffs;
     const MethodRun runs[] = {
         {GradMethod::explicit_gradient,
          [&](bool) {
            // Everything from the two raw vectors: labels to error diffs, then the kernel.
-           const BinaryTargets targets = make_binary_targets(problem.labels);
-           const Denominators denominators =
-               make_denominators(targets.error_diffs, Denominator::rate);
-           kernel.value_and_gradient(problem.scores, targets.error_diffs, denominators,
-                                     explicit_gradient);
+           assign_binary_error_diffs(problem.labels, diffs);
+           const Denominators denominators = make_denominators(diffs, Denominator::rate);
+           kernel.value_and_gradient(problem.scores, diffs, denominators, explicit_gradient);
          }},
         {GradMethod::autograd,
          [&](bool) {

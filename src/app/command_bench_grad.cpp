@@ -1,12 +1,10 @@
 // `aumtrain bench-grad`: the user's explicit-versus-autograd study, timed in C++, with a table,
 // a log-log plot and the estimated complexity class of each method.
 #include <fmt/format.h>
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -170,12 +168,6 @@ int run_bench_grad(BenchGradOptions options) {
   }
   params.validate();
   StagedOutputDir out(options.output, options.force);
-  // Timed runs measure a warm process, as in a training loop: every block comes from the heap
-  // and freed memory stays there for the next run, so no run pays for faulting in fresh pages.
-  // The memory probe hands free heap pages back (malloc_trim) before each untimed run, so that
-  // run's peak is its own.
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 
   spdlog::info(
       "bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
