@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -29,13 +30,16 @@ static_assert(sizeof(ThresholdEntry) == 16 && kEntriesPerLine == 4);
 constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 
 // The histogram of top key bits has about N / 16 bins, at most 2^20 (4 MiB of counters).
-constexpr int kMinHistogramBits = 8;
+constexpr int kMinHistogramBits = 12;  // at least one bin per binary exponent
 constexpr int kMaxHistogramBits = 20;
 // A bucket larger than this (a single histogram bin holding a dense cluster of keys) is sorted
 // in place by comparisons instead of through the scratch space.
 constexpr std::size_t kScratchEntries = std::size_t{1} << 16;
 // The in-bucket counting sort uses about one sub-bin per entry, at most 2^14 (64 KiB).
 constexpr int kMaxSubBits = 14;
+// Within one binary exponent keys are linear in the threshold; a bucket whose keys span more
+// than this many bits (two exponents) is binned by threshold value.
+constexpr int kLinearKeyBits = 53;
 // Sub-bins this full or fuller are sorted one by one; below, one insertion sort tidies all.
 constexpr std::uint32_t kInsertionRun = 16;
 constexpr std::size_t kSmallBucket = 32;
@@ -420,6 +424,57 @@ void ThresholdSorter::partition(std::span<const double> scores,
   size_ = n;
 }
 
+namespace {
+
+// Counting sort of a bucket by sub-bin, bin_of(entry) being non-decreasing in the key: counts
+// the entries of each of `sub_bins` bins into `counts` and returns the fullest bin's count.
+template <class BinOf>
+std::uint32_t count_sub_bins(const ThresholdEntry* data, std::size_t count, std::uint32_t* counts,
+                             std::size_t sub_bins, BinOf bin_of) {
+  std::fill(counts, counts + sub_bins, 0u);
+  for (std::size_t i = 0; i < count; ++i) ++counts[bin_of(data[i])];
+  return *std::max_element(counts, counts + sub_bins);
+}
+
+// Moves the entries into `sorted`, bin after bin, each bin in input order; counts[bin] ends as
+// the end of the bin.
+template <class BinOf>
+void scatter_sub_bins(const ThresholdEntry* data, std::size_t count, ThresholdEntry* sorted,
+                      std::uint32_t* counts, std::size_t sub_bins, BinOf bin_of) {
+  std::uint32_t offset = 0;
+  for (std::size_t bin = 0; bin < sub_bins; ++bin) {
+    const std::uint32_t size = counts[bin];
+    counts[bin] = offset;
+    offset += size;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const ThresholdEntry entry = data[i];
+    sorted[counts[bin_of(entry)]++] = entry;
+  }
+}
+
+// Sorts within the sub-bins: one insertion sort over everything when every bin is small (few
+// entries share a bin, so few moves), else bin by bin.
+void sort_within_sub_bins(ThresholdEntry* sorted, std::size_t count, const std::uint32_t* ends,
+                          std::size_t sub_bins, std::uint32_t fullest) {
+  if (fullest < kInsertionRun) {
+    insertion_sort(sorted, count);
+    return;
+  }
+  std::uint32_t begin = 0;
+  for (std::size_t bin = 0; bin < sub_bins; ++bin) {
+    const std::uint32_t end = ends[bin];
+    if (end - begin >= kInsertionRun) {
+      comparison_sort(sorted + begin, end - begin);
+    } else if (end - begin > 1) {
+      insertion_sort(sorted + begin, end - begin);
+    }
+    begin = end;
+  }
+}
+
+}  // namespace
+
 std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket, int slot) {
   if (slot < 0 || slot >= slots_) {
     throw std::invalid_argument(fmt::format("ThresholdSorter: slot {} of {}", slot, slots_));
@@ -437,30 +492,51 @@ std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket,
     comparison_sort(data, count);
     return {data, count};
   }
+  const int sub_bits = std::min(kMaxSubBits, static_cast<int>(std::bit_width(count)));
+  std::uint32_t* counts = w.slots[slot].counts.get<std::uint32_t>();
+  ThresholdEntry* sorted = w.slots[slot].scratch.get<ThresholdEntry>();
+  const std::uint64_t* range_keys = w.bucket_keys.get<std::uint64_t>() + 2 * bucket;
+
+  if (std::bit_width(range_keys[1] - range_keys[0]) > kLinearKeyBits) {
+    // Keys spanning several binary exponents (a small input in one bucket, or a bucket of a
+    // coarse histogram): equal key intervals would hold very unequal numbers of scores, so bin
+    // by threshold value instead.
+    const double low = key_threshold(range_keys[0]);
+    const double width = key_threshold(range_keys[1]) - low;
+    const std::size_t sub_bins = std::size_t{1} << sub_bits;
+    const double scale = static_cast<double>(sub_bins) / width;
+    if (width > 0 && std::isfinite(scale) && scale > 0) {
+      const auto last_bin = static_cast<std::uint32_t>(sub_bins - 1);
+      const auto bin_of = [low, scale, last_bin](const ThresholdEntry& entry) {
+        const double position = (key_threshold(entry.key) - low) * scale;  // monotone in key
+        return position < last_bin ? static_cast<std::uint32_t>(position) : last_bin;
+      };
+      const std::uint32_t fullest = count_sub_bins(data, count, counts, sub_bins, bin_of);
+      scatter_sub_bins(data, count, sorted, counts, sub_bins, bin_of);
+      sort_within_sub_bins(sorted, count, counts, sub_bins, fullest);
+      return {sorted, count};
+    }
+  }
 
   // Counting sort on the top bits of (key - key_min), with about one sub-bin per entry. The
   // range first comes from the bucket's histogram bins, which saves a pass over the entries;
   // only when that range puts many entries in one sub-bin are the actual smallest and largest
   // keys looked up.
-  const std::uint64_t* range_keys = w.bucket_keys.get<std::uint64_t>() + 2 * bucket;
   std::uint64_t key_min = range_keys[0];
   std::uint64_t range = range_keys[1] - key_min;
-  const int sub_bits = std::min(kMaxSubBits, static_cast<int>(std::bit_width(count)));
-  std::uint32_t* counts = w.slots[slot].counts.get<std::uint32_t>();
-  ThresholdEntry* sorted = w.slots[slot].scratch.get<ThresholdEntry>();
   int shift = 0;
   std::size_t sub_bins = 0;
   std::uint32_t fullest = 0;
-  auto count_sub_bins = [&] {
+  auto count_by_key = [&] {
     shift = std::max(0, static_cast<int>(std::bit_width(range)) - sub_bits);
     sub_bins = static_cast<std::size_t>(range >> shift) + 1;
-    std::fill(counts, counts + sub_bins, 0u);
     const std::uint64_t low = key_min;  // locals: stores to counts may alias captured ints
     const int bits = shift;
-    for (std::size_t i = 0; i < count; ++i) ++counts[(data[i].key - low) >> bits];
-    fullest = *std::max_element(counts, counts + sub_bins);
+    fullest = count_sub_bins(data, count, counts, sub_bins, [low, bits](const ThresholdEntry& e) {
+      return (e.key - low) >> bits;
+    });
   };
-  count_sub_bins();
+  count_by_key();
   if (fullest >= kInsertionRun && shift > 0) {
     std::uint64_t actual_min = data[0].key, actual_max = data[0].key;
     for (std::size_t i = 1; i < count; ++i) {
@@ -471,36 +547,15 @@ std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket,
     if (std::bit_width(actual_max - actual_min) < std::bit_width(range)) {
       key_min = actual_min;
       range = actual_max - actual_min;
-      count_sub_bins();
+      count_by_key();
     }
-  }
-  std::uint32_t offset = 0;
-  for (std::size_t bin = 0; bin < sub_bins; ++bin) {
-    const std::uint32_t size = counts[bin];
-    counts[bin] = offset;
-    offset += size;
   }
   const std::uint64_t low = key_min;
   const int bits = shift;
-  for (std::size_t i = 0; i < count; ++i) {
-    const ThresholdEntry entry = data[i];
-    sorted[counts[(entry.key - low) >> bits]++] = entry;
-  }
-  if (shift == 0) return {sorted, count};  // every sub-bin holds one key
-  if (fullest < kInsertionRun) {
-    insertion_sort(sorted, count);  // few entries share a sub-bin: few moves in all
-  } else {
-    std::uint32_t begin = 0;  // counts[bin] is now the end of the bin
-    for (std::size_t bin = 0; bin < sub_bins; ++bin) {
-      const std::uint32_t end = counts[bin];
-      if (end - begin >= kInsertionRun) {
-        comparison_sort(sorted + begin, end - begin);
-      } else if (end - begin > 1) {
-        insertion_sort(sorted + begin, end - begin);
-      }
-      begin = end;
-    }
-  }
+  scatter_sub_bins(data, count, sorted, counts, sub_bins,
+                   [low, bits](const ThresholdEntry& e) { return (e.key - low) >> bits; });
+  if (shift > 0) sort_within_sub_bins(sorted, count, counts, sub_bins, fullest);
+  // (with shift 0 every sub-bin holds one key: the scatter sorted)
   return {sorted, count};
 }
 
