@@ -13,8 +13,11 @@
 namespace aumtrain {
 namespace {
 
-// Below this size one thread does everything: starting a team costs more than it saves.
-constexpr std::size_t kParallelMinSize = std::size_t{1} << 16;
+// Below this size one thread does everything. Each call has four parallel phases, and every
+// phase ends when the slower thread does: on a machine whose cores are busy with other work a
+// phase can wait a whole scheduler time slice (milliseconds), which only pays off for calls that
+// take tens of milliseconds.
+constexpr std::size_t kParallelMinSize = std::size_t{1} << 18;
 // How far ahead of the current entry the gradient pass asks for the gradient's cache line.
 constexpr std::size_t kPrefetchDistance = 32;
 

@@ -375,7 +375,7 @@ TEST(AumKernelThreads, FewerThanOneThreadIsAConfigError) {
 }
 
 TEST(AumKernel, SecondCallAllocatesNoMoreWorkspace) {
-  const auto problem = random_problem(3, 200'000, 5000);
+  const auto problem = random_problem(3, 300'000, 5000);
   const BinaryTargets targets = make_binary_targets(problem.labels);
   const Denominators den = make_denominators(targets.error_diffs, Denominator::rate);
   AumKernel kernel(2);

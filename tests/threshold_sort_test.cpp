@@ -187,8 +187,8 @@ TEST(ThresholdSort, NonFiniteScoreThrowsNamingTheFirstBadRow) {
 
 TEST(ThresholdSort, SecondCallWithSameOrSmallerSizeAllocatesNothing) {
   ThresholdSorter sorter;
-  const auto large = make_scores(Shape::normal, 100'000, 5);
-  const auto ties = make_scores(Shape::few_distinct, 100'000, 5);
+  const auto large = make_scores(Shape::normal, 300'000, 5);
+  const auto ties = make_scores(Shape::few_distinct, 300'000, 5);
   const std::vector<std::uint32_t> rows(large.size(), 0);
   sorter.partition(large, rows, 2);
   for (std::size_t b = 0; b < sorter.bucket_count(); ++b) sorter.sort_bucket(b, 1);

@@ -60,7 +60,8 @@ struct AumSummary {
 class AumKernel {
  public:
   /// `threads` (>= 1, default 1) threads share the work of value_and_gradient() and summary()
-  /// for large N; details() always runs on one. Throws ConfigError when `threads` < 1.
+  /// from N = 2^18 on; details() always runs on one. Use it on otherwise idle cores: each call
+  /// waits for the slowest thread at every phase. Throws ConfigError when `threads` < 1.
   explicit AumKernel(int threads = 1);
 
   /// AUM, with the mean of the left and right derivatives written into `gradient` (same size as
