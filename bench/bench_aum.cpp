@@ -1,5 +1,6 @@
 // AUM value + gradient beside std::sort of the same number of doubles.
 //   build/bench/bench_aum --benchmark_min_time=1
+// BM_AumValueAndGradient/N/T runs the kernel on T threads; times are wall-clock.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -35,7 +36,7 @@ void BM_AumValueAndGradient(benchmark::State& state) {
   const auto denominators =
       aumtrain::make_denominators(p.targets.error_diffs, aumtrain::Denominator::rate);
   std::vector<double> gradient(p.scores.size());
-  aumtrain::AumKernel kernel;
+  aumtrain::AumKernel kernel(static_cast<int>(state.range(1)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         kernel.value_and_gradient(p.scores, p.targets.error_diffs, denominators, gradient));
@@ -56,8 +57,17 @@ void BM_StdSort(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-BENCHMARK(BM_AumValueAndGradient)->RangeMultiplier(10)->Range(1000, 10'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_StdSort)->RangeMultiplier(10)->Range(1000, 10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AumValueAndGradient)
+    ->ArgsProduct({{1000, 10'000, 100'000, 1'000'000, 10'000'000}, {1, 2}})
+    ->ArgNames({"N", "threads"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StdSort)
+    ->RangeMultiplier(10)
+    ->Range(1000, 10'000'000)
+    ->ArgName("N")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -3,144 +3,276 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 #include "aumtrain/errors.hpp"
+#include "thread_team.hpp"
 
 namespace aumtrain {
 namespace {
 
-constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
-constexpr std::uint64_t kExponentBits = std::uint64_t{0x7FF} << 52;
+// Below this size one thread does everything. Each call has four parallel phases, and every
+// phase ends when the slower thread does: on a machine whose cores are busy with other work a
+// phase can wait a whole scheduler time slice (milliseconds), which only pays off for calls that
+// take tens of milliseconds.
+constexpr std::size_t kParallelMinSize = std::size_t{1} << 18;
+// How far ahead of the current entry the gradient pass asks for the gradient's cache line.
+constexpr std::size_t kPrefetchDistance = 32;
 
-// Below this size a comparison sort beats the radix passes' fixed cost.
-constexpr std::size_t kRadixMinSize = 256;
-constexpr int kDigitBits = 11;
-constexpr int kDigitCount = (64 + kDigitBits - 1) / kDigitBits;  // 6 passes
-constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
+// One run of entries with the same threshold, and the errors around it.
+struct Group {
+  const ThresholdEntry* begin;
+  const ThresholdEntry* end;
+  double threshold;
+  double fp_before, fn_before;   // weight units, just below the threshold
+  double fp_after, fn_after;     // weight units, just above it
+  double min_before, min_after;  // min(FP, FN) in denominator units, below and above
+};
 
-[[noreturn]] void throw_non_finite(double score, std::size_t example) {
-  throw DataError(fmt::format("score {} at row {} is not finite; scores must be finite numbers",
-                              score, example + 1));
+// Calls on_run(begin, end, fp_sum, fn_sum) for each run of equal keys of a sorted bucket. It is
+// the one place where the weights of a tie group are added up, so that a bucket's totals are
+// the same, bit for bit, whichever function walks the bucket.
+template <class OnRun>
+void for_each_run(std::span<const ThresholdEntry> entries, const DiffRow* rows, OnRun&& on_run) {
+  const ThresholdEntry* it = entries.data();
+  const ThresholdEntry* const end = it + entries.size();
+  while (it < end) {
+    const std::uint64_t key = it->key;
+    double fp_sum = rows[it->diff_row].fp;
+    double fn_sum = rows[it->diff_row].fn;
+    const ThresholdEntry* run_end = it + 1;
+    for (; run_end < end && run_end->key == key; ++run_end) {
+      fp_sum += rows[run_end->diff_row].fp;
+      fn_sum += rows[run_end->diff_row].fn;
+    }
+    on_run(it, run_end, fp_sum, fn_sum);
+    it = run_end;
+  }
 }
 
-void check_sizes(std::span<const double> scores, const ErrorDiffs& diffs) {
-  if (scores.size() != diffs.size()) {
-    throw std::invalid_argument(fmt::format("AumKernel: {} scores but {} error diffs",
-                                            scores.size(), diffs.size()));
+// The weight passed inside one bucket and its last threshold.
+struct RunTotals {
+  double fp = 0;
+  double fn = 0;
+  double last_threshold = 0;
+  double aum = 0;  // the bucket's share of AUM, from the previous bucket's last threshold on
+};
+
+// Walks the groups of sorted buckets. The errors at a point are the weight passed below the
+// bucket plus the weight passed inside it, each summed from zero: that is what lets buckets be
+// walked in any order once the weight below each is known.
+class GroupWalker {
+ public:
+  GroupWalker(const ErrorDiffs& diffs, Denominators denominators)
+      : rows_(diffs.rows.data()),
+        fp_total_(diffs.fp_total),
+        fn_total_(diffs.fn_total),
+        denominators_(denominators) {}
+
+  double fn_left(double fn_passed) const noexcept { return std::max(0.0, fn_total_ - fn_passed); }
+  double min_of(double fp, double fn) const noexcept {
+    return std::min(fp / denominators_.fp, fn / denominators_.fn);
   }
-  if (scores.size() > std::numeric_limits<std::uint32_t>::max()) {
-    throw DataError(fmt::format("{} examples is more than the AUM kernel's limit of {}",
-                                scores.size(), std::numeric_limits<std::uint32_t>::max()));
+
+  /// The weight passed inside a sorted bucket, summed as walk() sums it.
+  RunTotals totals(std::span<const ThresholdEntry> entries) const {
+    RunTotals totals;
+    for_each_run(entries, rows_,
+                 [&](const ThresholdEntry*, const ThresholdEntry*, double fp_sum, double fn_sum) {
+                   totals.fp += fp_sum;
+                   totals.fn += fn_sum;
+                 });
+    if (!entries.empty()) totals.last_threshold = key_threshold(entries.back().key);
+    return totals;
   }
-}
+
+  /// Calls on_group for each group of a sorted bucket, with `fp_passed` and `fn_passed` weight
+  /// below it; `previous_threshold` is the last threshold below the bucket, if `has_previous`.
+  /// on_ahead(entry) is called, once per group, for the entry kPrefetchDistance places later.
+  template <class OnGroup, class OnAhead>
+  RunTotals walk(std::span<const ThresholdEntry> entries, double fp_passed, double fn_passed,
+                 bool has_previous, double previous_threshold, bool last_bucket, OnGroup&& on_group,
+                 OnAhead&& on_ahead) const {
+    RunTotals totals;
+    double fp_before = fp_passed;
+    double fn_before = fn_left(fn_passed);
+    double min_before = min_of(fp_before, fn_before);
+    const ThresholdEntry* const last = entries.data() + entries.size();
+    for_each_run(
+        entries, rows_,
+        [&](const ThresholdEntry* begin, const ThresholdEntry* end, double fp_sum, double fn_sum) {
+          if (last - begin > static_cast<std::ptrdiff_t>(kPrefetchDistance)) {
+            on_ahead(begin[kPrefetchDistance]);
+          }
+          totals.fp += fp_sum;
+          totals.fn += fn_sum;
+          double fp_after = fp_passed + totals.fp;
+          double fn_after = fn_left(fn_passed + totals.fn);
+          if (last_bucket && end == last) {  // exact ends, whatever the rounding of the sums
+            fp_after = fp_total_;
+            fn_after = 0.0;
+          }
+          const double min_after = min_of(fp_after, fn_after);
+          const double threshold = key_threshold(begin->key);
+          if (has_previous) totals.aum += min_before * (threshold - previous_threshold);
+          on_group(Group{begin, end, threshold, fp_before, fn_before, fp_after, fn_after,
+                         min_before, min_after});
+          fp_before = fp_after;
+          fn_before = fn_after;
+          min_before = min_after;
+          previous_threshold = threshold;
+          has_previous = true;
+        });
+    totals.last_threshold = previous_threshold;
+    return totals;
+  }
+
+  /// Left and right derivatives of one member of a tie group (math §4).
+  std::pair<double, double> tied_derivatives(const Group& group, const DiffRow& diff) const {
+    const double right =
+        min_of(group.fp_before + diff.fp, group.fn_before - diff.fn) - group.min_before;
+    const double left =
+        group.min_after - min_of(group.fp_after - diff.fp, group.fn_after + diff.fn);
+    return {left, right};
+  }
+
+  const DiffRow* rows() const noexcept { return rows_; }
+
+ private:
+  const DiffRow* rows_;
+  double fp_total_;
+  double fn_total_;
+  Denominators denominators_;
+};
 
 }  // namespace
 
-std::uint64_t threshold_key(double threshold) noexcept {
-  if (threshold == 0.0) threshold = 0.0;  // -0.0 and 0.0 are one threshold
-  const auto bits = std::bit_cast<std::uint64_t>(threshold);
-  return (bits & kSignBit) ? ~bits : bits | kSignBit;
+AumKernel::AumKernel(int threads) : threads_(threads) {
+  if (threads < 1) {
+    throw ConfigError(
+        fmt::format("threads is {}; the AUM kernel needs at least 1 thread", threads));
+  }
 }
 
-double key_threshold(std::uint64_t key) noexcept {
-  return std::bit_cast<double>((key & kSignBit) ? key & ~kSignBit : ~key);
+std::size_t AumKernel::workspace_bytes() const noexcept {
+  return sorter_.workspace_bytes() + bucket_sums_.capacity() * sizeof(BucketSums);
 }
 
-// One run of entries with the same threshold, and the errors around it in weight units.
-struct AumKernel::Group {
-  std::size_t begin;
-  std::size_t end;
-  double threshold;
-  double fp_before, fn_before;  // weight units, just below the threshold
-  double fp_after, fn_after;    // weight units, just above it
+// Sorts, then walks every group in threshold order within each bucket and returns AUM; calls
+// on_group(group, bucket). With several threads, buckets are first sorted in parallel, the
+// weight below each is added up in order, and then they are walked in parallel: on_group must
+// only write what belongs to its group or to its bucket's BucketSums.
+template <class OnGroup>
+double AumKernel::walk_groups(std::span<const double> scores, const ErrorDiffs& diffs,
+                              Denominators denominators, int threads, OnGroup&& on_group) {
+  if (scores.size() != diffs.size()) {
+    throw std::invalid_argument(
+        fmt::format("AumKernel: {} scores but {} error diffs", scores.size(), diffs.size()));
+  }
+  if (scores.size() < kParallelMinSize) threads = 1;
+  sorter_.partition(scores, diffs.row_of_example, threads);
+  const std::size_t buckets = sorter_.bucket_count();
+  if (bucket_sums_.size() < buckets) bucket_sums_.resize(buckets);
+  const GroupWalker walker(diffs, denominators);
+
+  if (threads == 1 || buckets < 4 * static_cast<std::size_t>(threads)) {
+    double fp_passed = 0.0, fn_passed = 0.0, previous_threshold = 0.0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      BucketSums& sums = bucket_sums_[b];
+      sums.auc_area = 0.0;
+      const RunTotals totals = walker.walk(
+          sorter_.sort_bucket(b, 0), fp_passed, fn_passed, b > 0, previous_threshold,
+          b + 1 == buckets, [&](const Group& group) { on_group(group, sums); },
+          [&](const ThresholdEntry& ahead) { on_group.look_ahead(ahead); });
+      sums.fp = totals.fp;
+      sums.fn = totals.fn;
+      sums.last_threshold = totals.last_threshold;
+      sums.aum = totals.aum;
+      fp_passed += totals.fp;
+      fn_passed += totals.fn;
+      previous_threshold = totals.last_threshold;
+    }
+  } else {
+    const auto bucket_count = static_cast<std::ptrdiff_t>(buckets);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+    for (std::ptrdiff_t b = 0; b < bucket_count; ++b) {
+      const RunTotals totals = walker.totals(sorter_.sort_bucket_in_place(b, thread_number()));
+      bucket_sums_[b].fp = totals.fp;
+      bucket_sums_[b].fn = totals.fn;
+      bucket_sums_[b].last_threshold = totals.last_threshold;
+    }
+    // The weight below each bucket, added up in bucket order as the one-thread walk adds it.
+    double fp_passed = 0.0, fn_passed = 0.0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const double fp_inside = bucket_sums_[b].fp, fn_inside = bucket_sums_[b].fn;
+      bucket_sums_[b].fp = fp_passed;
+      bucket_sums_[b].fn = fn_passed;
+      fp_passed += fp_inside;
+      fn_passed += fn_inside;
+    }
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+    for (std::ptrdiff_t b = 0; b < bucket_count; ++b) {
+      BucketSums& sums = bucket_sums_[b];
+      sums.auc_area = 0.0;
+      sums.aum = walker
+                     .walk(
+                         sorter_.bucket(b), sums.fp, sums.fn, b > 0,
+                         b > 0 ? bucket_sums_[b - 1].last_threshold : 0.0, b + 1 == bucket_count,
+                         [&](const Group& group) { on_group(group, sums); },
+                         [&](const ThresholdEntry& ahead) { on_group.look_ahead(ahead); })
+                     .aum;
+    }
+  }
+  double aum = 0.0;
+  for (std::size_t b = 0; b < buckets; ++b) aum += bucket_sums_[b].aum;
+  return aum;
+}
+
+namespace {
+
+// The per-group work of value_and_gradient(): the mean of the two directional derivatives.
+struct GradientWriter {
+  const GroupWalker* walker;
+  double* gradient;
+  template <class Sums>
+  void operator()(const Group& group, Sums&) const {
+    if (group.end - group.begin == 1) {
+      gradient[group.begin->example] = group.min_after - group.min_before;
+      return;
+    }
+    for (const ThresholdEntry* entry = group.begin; entry < group.end; ++entry) {
+      const auto [left, right] = walker->tied_derivatives(group, walker->rows()[entry->diff_row]);
+      gradient[entry->example] = 0.5 * (left + right);
+    }
+  }
+  void look_ahead(const ThresholdEntry& entry) const noexcept {
+    __builtin_prefetch(gradient + entry.example, 1);
+  }
 };
 
-void AumKernel::sort_by_threshold(std::span<const double> scores, const ErrorDiffs& diffs) {
-  check_sizes(scores, diffs);
-  const std::size_t n = scores.size();
-  entries_.resize(n);
-  Entry* entries = entries_.data();
-  const std::uint32_t* rows = diffs.row_of_example.data();
+// AUC by the trapezoid rule over the ROC points, accumulated per bucket in weight units so
+// that unit weights give an exact sum of integers: each group adds its FP weight times the
+// sum of the true-positive weight just below and just above it.
+struct AucAreaAdder {
+  double fn_total;
+  template <class Sums>
+  void operator()(const Group& group, Sums& sums) const {
+    const double tp_sum = 2.0 * fn_total - group.fn_before - group.fn_after;
+    sums.auc_area += (group.fp_after - group.fp_before) * tp_sum;
+  }
+  void look_ahead(const ThresholdEntry&) const noexcept {}
+};
 
-  if (n < kRadixMinSize) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto bits = std::bit_cast<std::uint64_t>(scores[i]);
-      if ((bits & kExponentBits) == kExponentBits) throw_non_finite(scores[i], i);
-      entries[i] = Entry{threshold_key(-scores[i]), static_cast<std::uint32_t>(i), rows[i]};
-    }
-    std::sort(entries, entries + n, [](const Entry& a, const Entry& b) {
-      return a.key < b.key || (a.key == b.key && a.example < b.example);
-    });
-    return;
+double auc_of_area(double area, const ErrorDiffs& diffs) {
+  if (!(diffs.fp_total > 0) || !(diffs.fn_total > 0)) {
+    return std::numeric_limits<double>::quiet_NaN();
   }
-
-  // LSD radix sort, stable, so tied thresholds stay in input order (which makes every sum over
-  // a tie group, and so every output, independent of the sorting method).
-  std::array<std::array<std::uint32_t, kBuckets>, kDigitCount> counts{};
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto bits = std::bit_cast<std::uint64_t>(scores[i]);
-    if ((bits & kExponentBits) == kExponentBits) throw_non_finite(scores[i], i);
-    const std::uint64_t key = threshold_key(-scores[i]);
-    entries[i] = Entry{key, static_cast<std::uint32_t>(i), rows[i]};
-    for (int d = 0; d < kDigitCount; ++d) ++counts[d][(key >> (d * kDigitBits)) & (kBuckets - 1)];
-  }
-  scratch_.resize(n);
-  Entry* source = entries_.data();
-  Entry* target = scratch_.data();
-  for (int d = 0; d < kDigitCount; ++d) {
-    const int shift = d * kDigitBits;
-    auto& count = counts[d];
-    if (count[(source[0].key >> shift) & (kBuckets - 1)] == n) continue;  // one bucket: no-op
-    std::uint32_t offset = 0;
-    for (auto& c : count) {
-      const std::uint32_t size = c;
-      c = offset;
-      offset += size;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const Entry entry = source[i];
-      target[count[(entry.key >> shift) & (kBuckets - 1)]++] = entry;
-    }
-    std::swap(source, target);
-  }
-  if (source != entries_.data()) entries_.swap(scratch_);
+  return area / (2.0 * diffs.fp_total * diffs.fn_total);
 }
 
-template <class OnGroup>
-void AumKernel::for_each_group(const ErrorDiffs& diffs, OnGroup&& on_group) const {
-  const Entry* entries = entries_.data();
-  const DiffRow* rows = diffs.rows.data();
-  const std::size_t n = entries_.size();
-  double fp_before = 0.0;
-  double fn_before = diffs.fn_total;
-  std::size_t begin = 0;
-  while (begin < n) {
-    const std::uint64_t key = entries[begin].key;
-    double fp_sum = rows[entries[begin].diff_row].fp;
-    double fn_sum = rows[entries[begin].diff_row].fn;
-    std::size_t end = begin + 1;
-    for (; end < n && entries[end].key == key; ++end) {
-      fp_sum += rows[entries[end].diff_row].fp;
-      fn_sum += rows[entries[end].diff_row].fn;
-    }
-    Group group{begin, end, key_threshold(key), fp_before, fn_before,
-                fp_before + fp_sum, fn_before - fn_sum};
-    if (end == n) {  // exact ends, whatever the rounding of the running sums
-      group.fp_after = diffs.fp_total;
-      group.fn_after = 0.0;
-    }
-    if (group.fn_after < 0.0) group.fn_after = 0.0;
-    on_group(group);
-    fp_before = group.fp_after;
-    fn_before = group.fn_after;
-    begin = end;
-  }
-}
+}  // namespace
 
 double AumKernel::value_and_gradient(std::span<const double> scores, const ErrorDiffs& diffs,
                                      Denominators denominators, std::span<double> gradient) {
@@ -148,100 +280,72 @@ double AumKernel::value_and_gradient(std::span<const double> scores, const Error
     throw std::invalid_argument(fmt::format("AumKernel: gradient has {} entries for {} scores",
                                             gradient.size(), scores.size()));
   }
-  sort_by_threshold(scores, diffs);
-  const DiffRow* rows = diffs.rows.data();
-  const Entry* entries = entries_.data();
-  double* grad = gradient.data();
-  const double fp_denominator = denominators.fp;
-  const double fn_denominator = denominators.fn;
+  const GroupWalker walker(diffs, denominators);
+  return walk_groups(scores, diffs, denominators, threads_,
+                     GradientWriter{&walker, gradient.data()});
+}
 
-  double aum = 0.0;
-  double previous_threshold = 0.0;
-  double previous_min = 0.0;  // min(FP, FN) on the interval above the previous threshold
-  double fp_rate_before = 0.0;
-  double fn_rate_before = diffs.fn_total / fn_denominator;
-  bool first = true;
-  for_each_group(diffs, [&](const Group& group) {
-    const double fp_rate_after = group.fp_after / fp_denominator;
-    const double fn_rate_after = group.fn_after / fn_denominator;
-    const double min_before = std::min(fp_rate_before, fn_rate_before);
-    const double min_after = std::min(fp_rate_after, fn_rate_after);
-    if (!first) aum += previous_min * (group.threshold - previous_threshold);
-    if (group.end - group.begin == 1) {
-      grad[entries[group.begin].example] = min_after - min_before;
-    } else {
-      for (std::size_t k = group.begin; k < group.end; ++k) {
-        const DiffRow& diff = rows[entries[k].diff_row];
-        const double right = std::min((group.fp_before + diff.fp) / fp_denominator,
-                                      (group.fn_before - diff.fn) / fn_denominator) -
-                             min_before;
-        const double left = min_after - std::min((group.fp_after - diff.fp) / fp_denominator,
-                                                 (group.fn_after + diff.fn) / fn_denominator);
-        grad[entries[k].example] = 0.5 * (left + right);
-      }
-    }
-    first = false;
-    previous_threshold = group.threshold;
-    previous_min = min_after;
-    fp_rate_before = fp_rate_after;
-    fn_rate_before = fn_rate_after;
-  });
-  return aum;
+AumSummary AumKernel::summary(std::span<const double> scores, const ErrorDiffs& diffs,
+                              Denominators denominators) {
+  const double aum =
+      walk_groups(scores, diffs, denominators, threads_, AucAreaAdder{diffs.fn_total});
+  double area = 0.0;
+  for (std::size_t b = 0; b < sorter_.bucket_count(); ++b) area += bucket_sums_[b].auc_area;
+  return {aum, auc_of_area(area, diffs)};
 }
 
 namespace {
 
-// AUC by the trapezoid rule over the ROC points, accumulated in weight units so that unit
-// weights give an exact sum of integers: each group adds its FP weight times the mean of the
-// true-positive weight just below and just above it.
-class AucAccumulator {
- public:
-  explicit AucAccumulator(const ErrorDiffs& diffs) : diffs_(diffs) {}
-  void add(double fp_before, double fp_after, double fn_before, double fn_after) {
-    const double tp_sum = 2.0 * diffs_.fn_total - fn_before - fn_after;
-    area_ += (fp_after - fp_before) * tp_sum;
-  }
-  double auc() const {
-    if (!(diffs_.fp_total > 0) || !(diffs_.fn_total > 0)) {
-      return std::numeric_limits<double>::quiet_NaN();
-    }
-    return area_ / (2.0 * diffs_.fp_total * diffs_.fn_total);
-  }
+// The per-group work of details(): a ROC row per group, and every per-example output.
+struct DetailsWriter {
+  const GroupWalker* walker;
+  AumDetails* out;
+  double fp_denominator, fn_denominator, fn_total_rate;
+  AucAreaAdder area;
 
- private:
-  const ErrorDiffs& diffs_;
-  double area_ = 0.0;
+  void add_roc_row(double fpr, double fnr, double min_constant, double max_constant) const {
+    RocCurve& roc = out->roc;
+    roc.fpr.push_back(fpr);
+    roc.fnr.push_back(fnr);
+    roc.tpr.push_back(fn_total_rate - fnr);
+    roc.min.push_back(std::min(fpr, fnr));
+    roc.min_constant.push_back(min_constant);
+    roc.max_constant.push_back(max_constant);
+  }
+  template <class Sums>
+  void operator()(const Group& group, Sums& sums) const {
+    area(group, sums);
+    const double fp_rate_before = group.fp_before / fp_denominator;
+    const double fn_rate_before = group.fn_before / fn_denominator;
+    out->roc.max_constant.back() = group.threshold;  // the previous interval ends here
+    add_roc_row(group.fp_after / fp_denominator, group.fn_after / fn_denominator, group.threshold,
+                std::numeric_limits<double>::infinity());
+    const bool tied = group.end - group.begin > 1;
+    for (const ThresholdEntry* entry = group.begin; entry < group.end; ++entry) {
+      double left = group.min_after - group.min_before;
+      double right = left;
+      if (tied) {
+        const auto derivatives = walker->tied_derivatives(group, walker->rows()[entry->diff_row]);
+        left = derivatives.first;
+        right = derivatives.second;
+      }
+      const std::size_t example = entry->example;
+      out->left[example] = left;
+      out->right[example] = right;
+      out->gradient[example] = 0.5 * (left + right);
+      out->total_error.threshold[example] = group.threshold;
+      out->total_error.fp_before[example] = fp_rate_before;
+      out->total_error.fn_before[example] = fn_rate_before;
+    }
+  }
+  void look_ahead(const ThresholdEntry&) const noexcept {}
 };
 
 }  // namespace
 
-AumSummary AumKernel::summary(std::span<const double> scores, const ErrorDiffs& diffs,
-                              Denominators denominators) {
-  sort_by_threshold(scores, diffs);
-  AucAccumulator auc(diffs);
-  double aum = 0.0;
-  double previous_threshold = 0.0;
-  double previous_min = 0.0;
-  bool first = true;
-  for_each_group(diffs, [&](const Group& group) {
-    if (!first) aum += previous_min * (group.threshold - previous_threshold);
-    auc.add(group.fp_before, group.fp_after, group.fn_before, group.fn_after);
-    first = false;
-    previous_threshold = group.threshold;
-    previous_min = std::min(group.fp_after / denominators.fp, group.fn_after / denominators.fn);
-  });
-  return {aum, auc.auc()};
-}
-
 AumDetails AumKernel::details(std::span<const double> scores, const ErrorDiffs& diffs,
                               Denominators denominators) {
-  sort_by_threshold(scores, diffs);
   const std::size_t n = scores.size();
-  const double fp_denominator = denominators.fp;
-  const double fn_denominator = denominators.fn;
-  const double fn_total_rate = diffs.fn_total / fn_denominator;
-  const double inf = std::numeric_limits<double>::infinity();
-
   AumDetails out;
   out.left.resize(n);
   out.right.resize(n);
@@ -249,53 +353,19 @@ AumDetails AumKernel::details(std::span<const double> scores, const ErrorDiffs& 
   out.total_error.threshold.resize(n);
   out.total_error.fp_before.resize(n);
   out.total_error.fn_before.resize(n);
-  RocCurve& roc = out.roc;
-  auto add_roc_row = [&](double fpr, double fnr, double min_constant, double max_constant) {
-    roc.fpr.push_back(fpr);
-    roc.fnr.push_back(fnr);
-    roc.tpr.push_back(fn_total_rate - fnr);
-    roc.min.push_back(std::min(fpr, fnr));
-    roc.min_constant.push_back(min_constant);
-    roc.max_constant.push_back(max_constant);
-  };
-  add_roc_row(0.0, fn_total_rate, -inf, inf);
-
-  AucAccumulator auc(diffs);
-  double aum = 0.0;
-  for_each_group(diffs, [&](const Group& group) {
-    const double fp_rate_before = group.fp_before / fp_denominator;
-    const double fn_rate_before = group.fn_before / fn_denominator;
-    const double fp_rate_after = group.fp_after / fp_denominator;
-    const double fn_rate_after = group.fn_after / fn_denominator;
-    const double min_before = std::min(fp_rate_before, fn_rate_before);
-    const double min_after = std::min(fp_rate_after, fn_rate_after);
-    // The previous row's interval ends at this threshold.
-    roc.max_constant.back() = group.threshold;
-    if (roc.size() > 1) aum += roc.min.back() * (group.threshold - roc.min_constant.back());
-    add_roc_row(fp_rate_after, fn_rate_after, group.threshold, inf);
-    auc.add(group.fp_before, group.fp_after, group.fn_before, group.fn_after);
-    for (std::size_t k = group.begin; k < group.end; ++k) {
-      const std::size_t example = entries_[k].example;
-      const DiffRow& diff = diffs.rows[entries_[k].diff_row];
-      double left = min_after - min_before;
-      double right = left;
-      if (group.end - group.begin > 1) {
-        right = std::min((group.fp_before + diff.fp) / fp_denominator,
-                         (group.fn_before - diff.fn) / fn_denominator) -
-                min_before;
-        left = min_after - std::min((group.fp_after - diff.fp) / fp_denominator,
-                                    (group.fn_after + diff.fn) / fn_denominator);
-      }
-      out.left[example] = left;
-      out.right[example] = right;
-      out.gradient[example] = 0.5 * (left + right);
-      out.total_error.threshold[example] = group.threshold;
-      out.total_error.fp_before[example] = fp_rate_before;
-      out.total_error.fn_before[example] = fn_rate_before;
-    }
-  });
-  out.aum = aum;
-  out.auc = auc.auc();
+  const GroupWalker walker(diffs, denominators);
+  const DetailsWriter writer{&walker,
+                             &out,
+                             denominators.fp,
+                             denominators.fn,
+                             diffs.fn_total / denominators.fn,
+                             AucAreaAdder{diffs.fn_total}};
+  const double inf = std::numeric_limits<double>::infinity();
+  writer.add_roc_row(0.0, writer.fn_total_rate, -inf, inf);
+  out.aum = walk_groups(scores, diffs, denominators, 1, writer);
+  double area = 0.0;
+  for (std::size_t b = 0; b < sorter_.bucket_count(); ++b) area += bucket_sums_[b].auc_area;
+  out.auc = auc_of_area(area, diffs);
   return out;
 }
 

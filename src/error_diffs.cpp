@@ -31,18 +31,22 @@ Denominators make_denominators(const ErrorDiffs& diffs, Denominator denominator)
   return {diffs.fp_total, diffs.fn_total};
 }
 
-BinaryTargets make_binary_targets(std::span<const double> labels,
-                                  std::span<const double> weights) {
-  std::vector<std::uint8_t> is_positive(labels.size());
+namespace {
+
+// Checks binary labels (0/1 or -1/1, 1 positive) and calls on_label(example, is_positive) for each.
+template <class OnLabel>
+void for_each_binary_label(std::span<const double> labels, OnLabel&& on_label) {
   std::size_t first_zero = 0, first_minus_one = 0;  // 1-based rows; 0 = not seen
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const double label = labels[i];
     if (label == 1.0) {
-      is_positive[i] = 1;
+      on_label(i, true);
     } else if (label == 0.0) {
       if (first_zero == 0) first_zero = i + 1;
+      on_label(i, false);
     } else if (label == -1.0) {
       if (first_minus_one == 0) first_minus_one = i + 1;
+      on_label(i, false);
     } else {
       throw DataError(fmt::format(
           "label {} at row {} is not a binary label; labels must be 0/1 or -1/1 (1 is positive)",
@@ -54,8 +58,29 @@ BinaryTargets make_binary_targets(std::span<const double> labels,
         "labels mix 0 (row {}) and -1 (row {}); use either 0/1 or -1/1 for the negative class",
         first_zero, first_minus_one));
   }
+}
+
+}  // namespace
+
+BinaryTargets make_binary_targets(std::span<const double> labels,
+                                  std::span<const double> weights) {
+  std::vector<std::uint8_t> is_positive(labels.size());
+  for_each_binary_label(labels, [&](std::size_t i, bool positive) { is_positive[i] = positive; });
   return make_binary_targets_from_flags(std::move(is_positive),
                                         std::vector<double>(weights.begin(), weights.end()));
+}
+
+void assign_binary_error_diffs(std::span<const double> labels, ErrorDiffs& diffs) {
+  diffs.row_of_example.resize(labels.size());
+  std::uint32_t* const rows = diffs.row_of_example.data();
+  std::size_t positives = 0;
+  for_each_binary_label(labels, [&](std::size_t i, bool positive) {
+    rows[i] = positive;  // row 0: negative, row 1: positive, as make_binary_targets
+    positives += positive;
+  });
+  diffs.rows = {DiffRow{1.0, 0.0}, DiffRow{0.0, 1.0}};
+  diffs.fp_total = static_cast<double>(labels.size() - positives);
+  diffs.fn_total = static_cast<double>(positives);
 }
 
 BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positive,

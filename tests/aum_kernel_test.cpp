@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
+#include <string>
 
 #include "aumtrain/errors.hpp"
 #include "test_helpers.hpp"
@@ -225,7 +227,7 @@ TEST(AumKernelProperties, RandomTiedScoresSmallN) {
   }
 }
 
-// Sizes above the comparison-sort cut-off exercise the radix sort.
+// Sizes above the insertion-sort cut-off (32 entries) exercise the in-bucket counting sort.
 TEST(AumKernelProperties, RandomTiedScoresRadixPath) {
   for (unsigned seed = 1; seed <= 12; ++seed) {
     const std::size_t n = 256 + 131 * seed;
@@ -235,15 +237,16 @@ TEST(AumKernelProperties, RandomTiedScoresRadixPath) {
   }
 }
 
-TEST(AumKernel, RadixAndComparisonSortsGiveIdenticalResults) {
-  // The same problem below and above the cut-off: pad with zero-weight examples far away.
-  auto problem = random_problem(7, 100, 5, true);
+TEST(AumKernel, SmallAndPartitionedInputsGiveIdenticalResults) {
+  // The same problem sorted as one small bucket, and as part of a large input split into many
+  // buckets: pad with zero-weight examples far away.
+  auto problem = random_problem(7, 30, 5, true);
   AumKernel kernel;
   BinaryTargets small = make_binary_targets(problem.labels, problem.weights);
   const AumDetails expected = kernel.details(problem.scores, small.error_diffs,
                                              make_denominators(small.error_diffs,
                                                                Denominator::count));
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 40'000; ++i) {
     problem.scores.push_back(1000.0 + i);
     problem.labels.push_back(i % 2);
     problem.weights.push_back(0.0);
@@ -253,7 +256,7 @@ TEST(AumKernel, RadixAndComparisonSortsGiveIdenticalResults) {
                                            make_denominators(large.error_diffs,
                                                              Denominator::count));
   EXPECT_EQ(padded.aum, expected.aum);
-  for (std::size_t i = 0; i < 100; ++i) {
+  for (std::size_t i = 0; i < 30; ++i) {
     EXPECT_EQ(padded.left[i], expected.left[i]) << "example " << i;
     EXPECT_EQ(padded.right[i], expected.right[i]) << "example " << i;
   }
@@ -274,13 +277,115 @@ TEST(AumKernel, WorkspaceReuseAcrossSizesGivesFreshResults) {
   }
 }
 
-TEST(AumKernel, ThresholdKeysPreserveOrderAndRoundTrip) {
-  const double values[] = {-kInf, -1e300, -1.5, -5e-324, -0.0, 0.0, 5e-324, 2.0, 1e300, kInf};
-  for (std::size_t i = 0; i + 1 < std::size(values); ++i) {
-    EXPECT_LE(threshold_key(values[i]), threshold_key(values[i + 1])) << values[i];
-    EXPECT_EQ(key_threshold(threshold_key(values[i])), values[i] + 0.0) << values[i];
+// Sizes with many buckets: continuous scores, and scores with heavy ties, against the direct
+// method (and, with ties, against the O(K N) brute force).
+TEST(AumKernelLargeN, ManyBucketsMatchTheDirectMethod) {
+  struct Case {
+    std::size_t n;
+    int distinct;  // 0: continuous normal scores
+    bool weighted;
+    Denominator denominator;
+  };
+  const Case cases[] = {
+      {100'000, 0, false, Denominator::rate},  {100'000, 0, true, Denominator::count},
+      {60'000, 301, false, Denominator::count}, {60'000, 301, true, Denominator::rate},
+      {30'000, 3, true, Denominator::rate},
+  };
+  for (const Case& c : cases) {
+    auto problem = random_problem(static_cast<unsigned>(c.n + c.distinct), c.n,
+                                  std::max(c.distinct, 1), c.weighted);
+    if (c.distinct == 0) {
+      std::mt19937_64 rng(c.n);
+      std::normal_distribution<double> normal;
+      for (double& s : problem.scores) s = normal(rng);
+    } else {
+      for (double& s : problem.scores) s *= 0.1;  // inexact multiples: sums that round
+    }
+    if (c.weighted) {
+      for (double& w : problem.weights) w *= 0.1;
+    }
+    const std::string what = "n " + std::to_string(c.n) + ", " + std::to_string(c.distinct) +
+                             " distinct" + (c.weighted ? ", weighted, " : ", ") +
+                             std::string(denominator_name(c.denominator));
+    const BinaryTargets targets = make_binary_targets(problem.labels, problem.weights);
+    const ErrorDiffs& diffs = targets.error_diffs;
+    const Denominators den = make_denominators(diffs, c.denominator);
+    AumKernel kernel;
+    const AumDetails d = kernel.details(problem.scores, diffs, den);
+    const auto expected = testing::reference_derivatives(problem.scores, diffs, den);
+    const double scale = c.denominator == Denominator::count ? static_cast<double>(c.n) : 1.0;
+    EXPECT_NEAR(d.aum, expected.aum, 1e-12 * std::max(1.0, expected.aum)) << what;
+    if (c.distinct > 0) {
+      EXPECT_NEAR(d.aum, brute_force_aum(problem.scores, diffs, den), 1e-9 * scale) << what;
+    }
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < c.n; ++i) {
+      if (std::abs(d.left[i] - expected.left[i]) > 1e-12 * scale ||
+          std::abs(d.right[i] - expected.right[i]) > 1e-12 * scale) {
+        if (++mismatches <= 5) {
+          ADD_FAILURE() << what << ", example " << i << ": (" << d.left[i] << ", " << d.right[i]
+                        << ") instead of (" << expected.left[i] << ", " << expected.right[i]
+                        << ")";
+        }
+      }
+    }
+    EXPECT_EQ(mismatches, 0u) << what;
+    std::vector<double> gradient(c.n);
+    EXPECT_EQ(kernel.value_and_gradient(problem.scores, diffs, den, gradient), d.aum) << what;
+    EXPECT_EQ(gradient, d.gradient) << what;
+    const AumSummary summary = kernel.summary(problem.scores, diffs, den);
+    EXPECT_EQ(summary.aum, d.aum) << what;
+    EXPECT_EQ(summary.auc, d.auc) << what;
   }
-  EXPECT_EQ(threshold_key(-0.0), threshold_key(0.0));
+}
+
+// Results do not depend on the number of threads, to the bit, also when sums round.
+TEST(AumKernelThreads, SameBitsAsOneThread) {
+  for (const int distinct : {0, 1000}) {
+    const std::size_t n = 300'000;
+    auto problem = random_problem(17, n, std::max(distinct, 1), true);
+    if (distinct == 0) {
+      std::mt19937_64 rng(5);
+      std::normal_distribution<double> normal;
+      for (double& s : problem.scores) s = normal(rng);
+    }
+    for (double& w : problem.weights) w = 0.1 * w + 0.3;
+    const BinaryTargets targets = make_binary_targets(problem.labels, problem.weights);
+    const ErrorDiffs& diffs = targets.error_diffs;
+    const Denominators den = make_denominators(diffs, Denominator::rate);
+    AumKernel one(1);
+    std::vector<double> expected(n);
+    const double expected_aum = one.value_and_gradient(problem.scores, diffs, den, expected);
+    const AumSummary expected_summary = one.summary(problem.scores, diffs, den);
+    for (int threads : {2, 3}) {
+      AumKernel several(threads);
+      std::vector<double> gradient(n);
+      EXPECT_EQ(several.value_and_gradient(problem.scores, diffs, den, gradient), expected_aum)
+          << threads << " threads, " << distinct << " distinct";
+      EXPECT_EQ(gradient, expected) << threads << " threads, " << distinct << " distinct";
+      const AumSummary summary = several.summary(problem.scores, diffs, den);
+      EXPECT_EQ(summary.aum, expected_summary.aum) << threads << " threads";
+      EXPECT_EQ(summary.auc, expected_summary.auc) << threads << " threads";
+    }
+  }
+}
+
+TEST(AumKernelThreads, FewerThanOneThreadIsAConfigError) {
+  EXPECT_THROW(AumKernel(0), ConfigError);
+}
+
+TEST(AumKernel, SecondCallAllocatesNoMoreWorkspace) {
+  const auto problem = random_problem(3, 300'000, 5000);
+  const BinaryTargets targets = make_binary_targets(problem.labels);
+  const Denominators den = make_denominators(targets.error_diffs, Denominator::rate);
+  AumKernel kernel(2);
+  std::vector<double> gradient(problem.scores.size());
+  kernel.value_and_gradient(problem.scores, targets.error_diffs, den, gradient);
+  const std::size_t bytes = kernel.workspace_bytes();
+  EXPECT_LT(bytes, 48 * problem.scores.size());
+  kernel.value_and_gradient(problem.scores, targets.error_diffs, den, gradient);
+  kernel.summary(problem.scores, targets.error_diffs, den);
+  EXPECT_EQ(kernel.workspace_bytes(), bytes);
 }
 
 }  // namespace

@@ -81,6 +81,47 @@ TEST(BinaryTargets, BadWeightsAreErrors) {
   EXPECT_NE(error_of({0, 1}, {1}).find("1 weights"), std::string::npos);
 }
 
+TEST(BinaryErrorDiffs, AssignedDiffsEqualTheTargetsAndReuseStorage) {
+  ErrorDiffs diffs;
+  const std::vector<std::vector<double>> label_sets = {
+      {0, 1, 1, 0, 1}, {-1, 1, -1}, {1, 1}, {}, {0, 1, 1, 0, 1}};
+  for (const auto& labels : label_sets) {
+    assign_binary_error_diffs(labels, diffs);
+    const ErrorDiffs expected = make_binary_targets(labels).error_diffs;
+    EXPECT_EQ(diffs.row_of_example, expected.row_of_example) << labels.size() << " labels";
+    ASSERT_EQ(diffs.rows.size(), expected.rows.size());
+    for (std::size_t r = 0; r < diffs.rows.size(); ++r) {
+      EXPECT_EQ(diffs.rows[r].fp, expected.rows[r].fp);
+      EXPECT_EQ(diffs.rows[r].fn, expected.rows[r].fn);
+    }
+    EXPECT_EQ(diffs.fp_total, expected.fp_total);
+    EXPECT_EQ(diffs.fn_total, expected.fn_total);
+  }
+  const std::uint32_t* storage = diffs.row_of_example.data();
+  assign_binary_error_diffs(std::vector<double>{1, 0, 0}, diffs);
+  EXPECT_EQ(diffs.row_of_example.data(), storage);  // no new allocation for fewer labels
+}
+
+TEST(BinaryErrorDiffs, AssignedDiffsRejectWhatTheTargetsReject) {
+  ErrorDiffs diffs;
+  for (const std::vector<double>& labels :
+       {std::vector<double>{0, 2}, std::vector<double>{0, -1, 1}}) {
+    std::string expected, actual;
+    try {
+      make_binary_targets(labels);
+    } catch (const DataError& error) {
+      expected = error.what();
+    }
+    try {
+      assign_binary_error_diffs(labels, diffs);
+    } catch (const DataError& error) {
+      actual = error.what();
+    }
+    EXPECT_FALSE(actual.empty());
+    EXPECT_EQ(actual, expected);
+  }
+}
+
 TEST(Denominator, ParsesNamesAndListsValidOnes) {
   EXPECT_EQ(parse_denominator("rate"), Denominator::rate);
   EXPECT_EQ(parse_denominator("count"), Denominator::count);

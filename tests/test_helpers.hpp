@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <span>
@@ -38,6 +39,55 @@ inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& 
             (thresholds[k + 1] - thresholds[k]);
   }
   return area;
+}
+
+/// AUM and the left and right derivatives by the direct method of math §2-§4: a stable
+/// comparison sort of the thresholds, then one sequential pass over the tie groups. Independent of
+/// the kernel's partition into buckets.
+struct ReferenceDerivatives {
+  double aum = 0;
+  std::vector<double> left, right;
+};
+
+inline ReferenceDerivatives reference_derivatives(std::span<const double> scores,
+                                                  const ErrorDiffs& diffs,
+                                                  Denominators denominators) {
+  const std::size_t n = scores.size();
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  auto threshold = [&](std::size_t i) { return -scores[i] + 0.0; };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return threshold(a) < threshold(b); });
+  auto min_of = [&](double fp, double fn) {
+    return std::min(fp / denominators.fp, fn / denominators.fn);
+  };
+  ReferenceDerivatives out;
+  out.left.resize(n);
+  out.right.resize(n);
+  double fp = 0, fn = diffs.fn_total, previous_threshold = 0, previous_min = 0;
+  for (std::size_t begin = 0; begin < n;) {
+    std::size_t end = begin;
+    double fp_sum = 0, fn_sum = 0;
+    for (; end < n && threshold(order[end]) == threshold(order[begin]); ++end) {
+      fp_sum += diffs.diff(order[end]).fp;
+      fn_sum += diffs.diff(order[end]).fn;
+    }
+    double fp_after = fp + fp_sum, fn_after = std::max(0.0, fn - fn_sum);
+    if (end == n) fp_after = diffs.fp_total, fn_after = 0;
+    const double min_before = min_of(fp, fn), min_after = min_of(fp_after, fn_after);
+    if (begin > 0) out.aum += previous_min * (threshold(order[begin]) - previous_threshold);
+    for (std::size_t k = begin; k < end; ++k) {
+      const DiffRow& d = diffs.diff(order[k]);
+      out.right[order[k]] = min_of(fp + d.fp, fn - d.fn) - min_before;
+      out.left[order[k]] = min_after - min_of(fp_after - d.fp, fn_after + d.fn);
+    }
+    previous_threshold = threshold(order[begin]);
+    previous_min = min_after;
+    fp = fp_after;
+    fn = fn_after;
+    begin = end;
+  }
+  return out;
 }
 
 /// AUC as P(f_pos > f_neg) + P(f_pos = f_neg) / 2 over all weighted pairs.
@@ -126,6 +176,21 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// The cells of a simple CSV file (no quoting), one vector per line.
+inline std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream fields(line);
+    std::string cell;
+    while (std::getline(fields, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
 
 #ifdef AUMTRAIN_EXECUTABLE  // defined for the test suite; the fuzz targets use only the above
 struct CommandResult {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aumtrain/error_diffs.hpp"
+#include "aumtrain/threshold_sort.hpp"
 
 namespace aumtrain {
 
@@ -34,9 +35,9 @@ struct TotalError {
 /// Everything the kernel computes, per example in input order.
 struct AumDetails {
   double aum = 0;
-  double auc = 0;             ///< NaN when a class has no weight
-  std::vector<double> left;   ///< D-_i: derivative when score i decreases (math §4)
-  std::vector<double> right;  ///< D+_i: derivative when score i increases
+  double auc = 0;                ///< NaN when a class has no weight
+  std::vector<double> left;      ///< D-_i: derivative when score i decreases (math §4)
+  std::vector<double> right;     ///< D+_i: derivative when score i increases
   std::vector<double> gradient;  ///< (left + right) / 2
   TotalError total_error;
   RocCurve roc;
@@ -47,13 +48,22 @@ struct AumSummary {
   double auc = 0;  ///< NaN when a class has no weight
 };
 
-/// Computes AUM and its relatives in O(N) memory and, for large N, O(N) time (a radix sort of
-/// order-preserving 64-bit keys, then one pass over the groups of tied thresholds). The object
-/// holds the workspace: keep one per thread and reuse it, and calls after the first with the same
-/// or a smaller N allocate nothing. Scores must be finite: a NaN or infinite score throws
-/// DataError naming its row.
+/// Computes AUM and its relatives in O(N) memory and, for large N, O(N) expected time (a radix
+/// partition of order-preserving 64-bit keys into cache-sized buckets, then one pass over the
+/// groups of tied thresholds, bucket by bucket). The object holds the workspace: keep one per
+/// thread and reuse it, and calls after the first with the same or a smaller N allocate nothing.
+/// Scores must be finite: a NaN or infinite score throws DataError naming its row.
+///
+/// Results are deterministic and do not depend on the number of threads: the running error
+/// sums are taken per bucket, in threshold order with ties in input order, and chained from
+/// bucket to bucket in the same way on one thread or several.
 class AumKernel {
  public:
+  /// `threads` (>= 1, default 1) threads share the work of value_and_gradient() and summary()
+  /// from N = 2^18 on; details() always runs on one. Use it on otherwise idle cores: each call
+  /// waits for the slowest thread at every phase. Throws ConfigError when `threads` < 1.
+  explicit AumKernel(int threads = 1);
+
   /// AUM, with the mean of the left and right derivatives written into `gradient` (same size as
   /// `scores`). This is the training gradient.
   double value_and_gradient(std::span<const double> scores, const ErrorDiffs& diffs,
@@ -67,24 +77,26 @@ class AumKernel {
   AumDetails details(std::span<const double> scores, const ErrorDiffs& diffs,
                      Denominators denominators);
 
+  int threads() const noexcept { return threads_; }
+  /// Bytes of workspace held now (it grows to about 17 bytes per example on one thread).
+  std::size_t workspace_bytes() const noexcept;
+
  private:
-  struct Entry {
-    std::uint64_t key;        // order-preserving bits of the threshold -score
-    std::uint32_t example;    // input position
-    std::uint32_t diff_row;   // row of ErrorDiffs::rows
+  // Per bucket: the weight passed inside it, its last threshold and its share of the outputs.
+  struct BucketSums {
+    double fp = 0;
+    double fn = 0;
+    double last_threshold = 0;
+    double aum = 0;
+    double auc_area = 0;
   };
-  struct Group;
-  void sort_by_threshold(std::span<const double> scores, const ErrorDiffs& diffs);
   template <class OnGroup>
-  void for_each_group(const ErrorDiffs& diffs, OnGroup&& on_group) const;
+  double walk_groups(std::span<const double> scores, const ErrorDiffs& diffs,
+                     Denominators denominators, int threads, OnGroup&& on_group);
 
-  std::vector<Entry> entries_;
-  std::vector<Entry> scratch_;
+  int threads_ = 1;
+  ThresholdSorter sorter_;
+  std::vector<BucketSums> bucket_sums_;
 };
-
-/// The order-preserving unsigned key of a threshold, after normalising -0.0 to 0.0.
-std::uint64_t threshold_key(double threshold) noexcept;
-/// The threshold a key was made from.
-double key_threshold(std::uint64_t key) noexcept;
 
 }  // namespace aumtrain

@@ -70,6 +70,12 @@ struct BinaryTargets {
 BinaryTargets make_binary_targets(std::span<const double> labels,
                                   std::span<const double> weights = {});
 
+/// The error diffs of unweighted binary labels, as make_binary_targets(labels).error_diffs, built
+/// into `diffs` and reusing its storage: converting labels at every call (as a benchmark from
+/// the raw vectors does) then allocates nothing after the first call. Throws DataError as
+/// make_binary_targets does, leaving `diffs` unspecified.
+void assign_binary_error_diffs(std::span<const double> labels, ErrorDiffs& diffs);
+
 /// From class flags (nonzero is positive) that were validated elsewhere.
 BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positive,
                                              std::vector<double> weights = {});

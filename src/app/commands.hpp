@@ -17,5 +17,7 @@ Command add_train_command(CLI::App& parent);
 Command add_compare_command(CLI::App& parent);
 Command add_plot_command(CLI::App& parent);
 Command add_make_data_command(CLI::App& parent);
+Command add_bench_grad_command(CLI::App& parent);
+Command add_subdifferential_command(CLI::App& parent);
 
 }  // namespace aumtrain::app

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_plot_command(cli));
   commands.push_back(app::add_aum_command(cli));
   commands.push_back(app::add_make_data_command(cli));
+  commands.push_back(app::add_bench_grad_command(cli));
+  commands.push_back(app::add_subdifferential_command(cli));
 
   try {
     cli.parse(argc, argv);

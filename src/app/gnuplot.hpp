@@ -1,0 +1,26 @@
+// Plots through gnuplot (gnuplot-nox): scripts are written next to the plots they make, so a
+// reader can change one and run it again.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aumtrain::app {
+
+/// Writes `script` to `script_path` and runs gnuplot on it inside the script's directory
+/// (outputs named in the script land there). Throws RunError, with gnuplot's own message, when
+/// gnuplot is missing or fails.
+void run_gnuplot(const std::filesystem::path& script_path, std::string_view script);
+
+/// A gnuplot data block, "$name << EOD ... EOD", from rows of already formatted cells.
+std::string gnuplot_data_block(std::string_view name,
+                               const std::vector<std::vector<std::string>>& rows);
+
+/// Script lines that draw `plot_commands` twice: into `basename`.png (cairo) and `basename`.svg,
+/// both `width` x `height`.
+std::string gnuplot_png_and_svg(std::string_view basename, int width, int height,
+                                std::string_view plot_commands);
+
+}  // namespace aumtrain::app
