@@ -108,7 +108,9 @@ class GroupWalker {
           }
           totals.fp += fp_sum;
           totals.fn += fn_sum;
-          double fp_after = fp_passed + totals.fp;
+          // Sums in threshold order can round past the total, which was summed in input order:
+          // FP never exceeds it (as FN never drops below 0), so the ROC curve stays monotone.
+          double fp_after = std::min(fp_passed + totals.fp, fp_total_);
           double fn_after = fn_left(fn_passed + totals.fn);
           if (last_bucket && end == last) {  // exact ends, whatever the rounding of the sums
             fp_after = fp_total_;
@@ -269,7 +271,7 @@ double auc_of_area(double area, const ErrorDiffs& diffs) {
   if (!(diffs.fp_total > 0) || !(diffs.fn_total > 0)) {
     return std::numeric_limits<double>::quiet_NaN();
   }
-  return area / (2.0 * diffs.fp_total * diffs.fn_total);
+  return std::clamp(area / (2.0 * diffs.fp_total * diffs.fn_total), 0.0, 1.0);  // rounding
 }
 
 }  // namespace

@@ -1,12 +1,10 @@
 #include "aumtrain/plots.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -14,6 +12,7 @@
 
 #include "aumtrain/csv.hpp"
 #include "aumtrain/errors.hpp"
+#include "aumtrain/gnuplot.hpp"
 
 namespace aumtrain {
 namespace fs = std::filesystem;
@@ -103,33 +102,7 @@ std::size_t index_in(std::vector<T>& values, const T& value) {
   return static_cast<std::size_t>(it - values.begin());
 }
 
-void run_gnuplot(const fs::path& script) {
-  const fs::path errors = fs::path(script).replace_extension(".err");
-  const std::string command = fmt::format("gnuplot {} 2> {}", gnuplot_string(script.string()),
-                                          gnuplot_string(errors.string()));
-  const int status = std::system(command.c_str());
-  if (status != 0) {
-    std::ifstream in(errors);
-    std::string message((std::istreambuf_iterator<char>(in)), {});
-    throw RunError(fmt::format("gnuplot failed on {}: {}", script.string(),
-                               message.empty() ? "no message" : message));
-  }
-}
-
-std::string terminal_lines(const fs::path& output, int width, int height, bool png) {
-  if (png) {
-    return fmt::format(
-        "set terminal pngcairo noenhanced size {},{} font \"DejaVu Sans,11\"\nset output {}\n",
-        width, height, gnuplot_string(output.string()));
-  }
-  return fmt::format("set terminal svg noenhanced size {},{} dynamic font \"DejaVu Sans,11\"\n"
-                     "set output {}\n",
-                     width, height, gnuplot_string(output.string()));
-}
-
 }  // namespace
-
-bool gnuplot_available() { return std::system("command -v gnuplot > /dev/null 2>&1") == 0; }
 
 std::vector<fs::path> render_plots(const fs::path& run_directory, const fs::path& plot_directory) {
   if (!gnuplot_available()) {
@@ -192,142 +165,121 @@ std::vector<fs::path> render_plots(const fs::path& run_directory, const fs::path
   }
 
   fs::create_directories(plot_directory);
-  const fs::path scratch = plot_directory / fmt::format(".gnuplot-{}", ::getpid());
-  fs::create_directories(scratch);
   std::vector<fs::path> written;
-  try {
-    for (const Group& g : groups) {
-      const std::string base =
-          fmt::format("auc_{}_{}", file_part(g.dataset), file_part(fraction_title(g.fraction)));
-      const fs::path data = scratch / (base + ".dat");
-      {
-        std::ofstream out(data);
-        for (const auto& curve : g.curves) {
-          for (const auto& points : curve) {
-            for (const auto& [x, y] : points) out << fmt::format("{} {}\n", x, y);
-            if (points.empty()) out << "NaN NaN\n";  // keeps the block numbering
-            out << "\n\n";
-          }
-        }
-      }
-      const int columns = static_cast<int>(std::min<std::size_t>(g.losses.size(), 3));
-      const int rows = static_cast<int>((g.losses.size() + 2) / 3);
-      double last_iteration = 1;
-      for (const auto& curve : g.curves) {
-        for (const auto& points : curve) {
-          for (const auto& point : points) last_iteration = std::max(last_iteration, point.first);
-        }
-      }
-      std::string body = fmt::format(
-          "set multiplot layout {},{} title {} font \",14\"\n"
-          "set grid\nset key bottom right opaque box\nset logscale x\nset xrange [1:{}]\n"
-          "set xlabel \"iteration + 1 (log scale)\"\n"
-          "set ylabel \"AUC\"\n",
-          rows, columns,
-          gnuplot_string(fmt::format("{}, positive fraction {}, seed {}: AUC by iteration at each loss's "
-                             "selected step size (dashed: selected iteration)",
-                             g.dataset, fraction_title(g.fraction), g.first_seed)),
-          last_iteration + 1);
-      for (std::size_t l = 0; l < g.losses.size(); ++l) {
-        const Selected& s = g.losses[l];
-        body += fmt::format("set title {}\n", gnuplot_string(fmt::format("{} (step size {}, iteration {})",
-                                                                 s.loss, s.step, s.iteration)));
-        body += fmt::format(
-            "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead dashtype 2 lw 1.5 lc rgb "
-            "\"#444444\"\n",
-            s.iteration + 1);
-        std::vector<std::string> lines;
-        for (int set = 0; set < 3; ++set) {
-          if (g.curves[l][static_cast<std::size_t>(set)].empty()) continue;
-          lines.push_back(fmt::format("{} index {} using ($1+1):2 with lines lw 2 lc rgb \"{}\" title \"{}\"",
-                                      gnuplot_string(data.string()), l * 3 + static_cast<std::size_t>(set),
-                                      kSetColors[set], kSets[set]));
-        }
-        body += lines.empty() ? "plot 0.5 notitle\n" : fmt::format("plot {}\n", fmt::join(lines, ", "));
-      }
-      body += "unset multiplot\n";
-      const int width = 520 * columns, height = 400 * rows + 60;
-      for (const bool png : {true, false}) {
-        const fs::path output = plot_directory / (base + (png ? ".png" : ".svg"));
-        const fs::path script = scratch / (base + (png ? ".png.gp" : ".svg.gp"));
-        std::ofstream(script) << terminal_lines(output, width, height, png) << body;
-        run_gnuplot(script);
-        written.push_back(output);
-      }
-    }
+  auto draw = [&](const std::string& base, int width, int height, const std::string& data,
+                  const std::string& commands) {
+    run_gnuplot(plot_directory / (base + ".gp"),
+                data + gnuplot_png_and_svg(base, width, height,
+                                           "set termoption noenhanced\n" + commands));
+    written.push_back(plot_directory / (base + ".png"));
+    written.push_back(plot_directory / (base + ".svg"));
+    written.push_back(plot_directory / (base + ".gp"));
+  };
 
-    if (!comparison.datasets.empty()) {
-      const fs::path data = scratch / "comparison.dat";
-      const std::size_t losses = comparison.losses.size();
-      std::vector<std::uint8_t> has_points(comparison.datasets.size() * losses, 0);
-      {
-        std::ofstream out(data);
-        // Block (dataset, loss): x = fraction index shifted per loss, mean, sd.
-        for (std::size_t d = 0; d < comparison.datasets.size(); ++d) {
-          for (std::size_t l = 0; l < losses; ++l) {
-            for (std::size_t p = 0; p < comparison.fractions.size(); ++p) {
-              const auto it = comparison.test_auc.find({d, p, l});
-              if (it == comparison.test_auc.end() || it->second.empty()) continue;
-              const auto& values = it->second;
-              double mean = 0, squares = 0;
-              for (double v : values) mean += v;
-              mean /= static_cast<double>(values.size());
-              for (double v : values) squares += (v - mean) * (v - mean);
-              const double sd =
-                  values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
-              const double shift = (static_cast<double>(l) - 0.5 * static_cast<double>(losses - 1)) *
-                                   (0.7 / static_cast<double>(std::max<std::size_t>(losses, 1)));
-              out << fmt::format("{} {} {}\n", static_cast<double>(p) + shift, mean, sd);
-              has_points[d * losses + l] = 1;
-            }
-            if (!has_points[d * losses + l]) out << "NaN NaN NaN\n";  // keeps the block numbering
-            out << "\n\n";
-          }
+  for (const Group& g : groups) {
+    const std::string base =
+        fmt::format("auc_{}_{}", file_part(g.dataset), file_part(fraction_title(g.fraction)));
+    std::string data;
+    double last_iteration = 1;
+    for (std::size_t l = 0; l < g.losses.size(); ++l) {
+      for (int set = 0; set < 3; ++set) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& [x, y] : g.curves[l][static_cast<std::size_t>(set)]) {
+          rows.push_back({fmt::format("{}", x + 1), fmt::format("{}", y)});
+          last_iteration = std::max(last_iteration, x);
         }
-      }
-      std::vector<std::string> tics;
-      for (std::size_t p = 0; p < comparison.fractions.size(); ++p) {
-        tics.push_back(fmt::format("{} {}", gnuplot_string(fraction_title(comparison.fractions[p])), p));
-      }
-      const int panels = static_cast<int>(comparison.datasets.size());
-      const int columns = std::min(panels, 2);
-      const int rows = (panels + 1) / 2;
-      std::string body = fmt::format(
-          "set multiplot layout {},{} title \"Test AUC of the selected models, mean ± sd over "
-          "seeds\" font \",14\"\n"
-          "set grid ytics\nset key below\nset xlabel \"positive fraction of subtrain and "
-          "validation\"\n"
-          "set ylabel \"test AUC\"\nset xtics ({})\nset xrange [-0.6:{}]\n",
-          rows, columns, fmt::join(tics, ", "),
-          static_cast<double>(comparison.fractions.size()) - 0.4);
-      for (std::size_t d = 0; d < comparison.datasets.size(); ++d) {
-        body += fmt::format("set title {}\n", gnuplot_string(comparison.datasets[d]));
-        std::vector<std::string> lines;
-        for (std::size_t l = 0; l < losses; ++l) {
-          if (!has_points[d * losses + l]) continue;
-          lines.push_back(fmt::format(
-              "{} index {} using 1:2:3 with yerrorbars pt 7 ps 1.2 lw 1.5 lc rgb \"{}\" title {}",
-              gnuplot_string(data.string()), d * losses + l, kLossColors[l % std::size(kLossColors)],
-              gnuplot_string(comparison.losses[l])));
-        }
-        body += lines.empty() ? "plot 0.5 notitle\n" : fmt::format("plot {}\n", fmt::join(lines, ", "));
-      }
-      body += "unset multiplot\n";
-      const int width = 640 * columns, height = 480 * rows + 60;
-      for (const bool png : {true, false}) {
-        const fs::path output = plot_directory / (png ? "comparison.png" : "comparison.svg");
-        const fs::path script = scratch / (png ? "comparison.png.gp" : "comparison.svg.gp");
-        std::ofstream(script) << terminal_lines(output, width, height, png) << body;
-        run_gnuplot(script);
-        written.push_back(output);
+        if (!rows.empty()) data += gnuplot_data_block(fmt::format("curve_{}_{}", l, set), rows);
       }
     }
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
-    throw;
+    const int columns = static_cast<int>(std::min<std::size_t>(g.losses.size(), 3));
+    const int rows = static_cast<int>((g.losses.size() + 2) / 3);
+    std::string commands = fmt::format(
+        "set multiplot layout {},{} title {} font \",14\"\n"
+        "set grid\nset key bottom right opaque box\nset logscale x\nset xrange [1:{}]\n"
+        "set xlabel \"iteration + 1 (log scale)\"\nset ylabel \"AUC\"\n",
+        rows, columns,
+        gnuplot_string(fmt::format("{}, positive fraction {}, seed {}: AUC by iteration at each "
+                                   "loss's selected step size (dashed: selected iteration)",
+                                   g.dataset, fraction_title(g.fraction), g.first_seed)),
+        last_iteration + 1);
+    for (std::size_t l = 0; l < g.losses.size(); ++l) {
+      const Selected& s = g.losses[l];
+      commands += fmt::format("set title {}\n", gnuplot_string(fmt::format(
+                                                    "{} (step size {}, iteration {})", s.loss,
+                                                    s.step, s.iteration)));
+      commands += fmt::format(
+          "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead dashtype 2 lw 1.5 lc rgb "
+          "\"#444444\"\n",
+          s.iteration + 1);
+      std::vector<std::string> lines;
+      for (int set = 0; set < 3; ++set) {
+        if (g.curves[l][static_cast<std::size_t>(set)].empty()) continue;
+        lines.push_back(fmt::format("$curve_{}_{} using 1:2 with lines lw 2 lc rgb \"{}\" title \"{}\"",
+                                    l, set, kSetColors[set], kSets[set]));
+      }
+      commands += lines.empty() ? "plot 0.5 notitle\n" : fmt::format("plot {}\n", fmt::join(lines, ", "));
+    }
+    commands += "unset multiplot\n";
+    draw(base, 520 * columns, 400 * rows + 60, data, commands);
   }
-  fs::remove_all(scratch);
+
+  if (!comparison.datasets.empty()) {
+    const std::size_t losses = comparison.losses.size();
+    std::string data;
+    std::vector<std::uint8_t> has_points(comparison.datasets.size() * losses, 0);
+    // Block (dataset, loss): x = fraction index shifted per loss, mean, sd.
+    for (std::size_t d = 0; d < comparison.datasets.size(); ++d) {
+      for (std::size_t l = 0; l < losses; ++l) {
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t p = 0; p < comparison.fractions.size(); ++p) {
+          const auto it = comparison.test_auc.find({d, p, l});
+          if (it == comparison.test_auc.end() || it->second.empty()) continue;
+          const auto& values = it->second;
+          double mean = 0, squares = 0;
+          for (double v : values) mean += v;
+          mean /= static_cast<double>(values.size());
+          for (double v : values) squares += (v - mean) * (v - mean);
+          const double sd =
+              values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+          const double shift = (static_cast<double>(l) - 0.5 * static_cast<double>(losses - 1)) *
+                               (0.7 / static_cast<double>(std::max<std::size_t>(losses, 1)));
+          rows.push_back({fmt::format("{}", static_cast<double>(p) + shift),
+                          fmt::format("{}", mean), fmt::format("{}", sd)});
+        }
+        if (rows.empty()) continue;
+        has_points[d * losses + l] = 1;
+        data += gnuplot_data_block(fmt::format("auc_{}_{}", d, l), rows);
+      }
+    }
+    std::vector<std::string> tics;
+    for (std::size_t p = 0; p < comparison.fractions.size(); ++p) {
+      tics.push_back(fmt::format("{} {}", gnuplot_string(fraction_title(comparison.fractions[p])), p));
+    }
+    const int panels = static_cast<int>(comparison.datasets.size());
+    const int columns = std::min(panels, 2);
+    const int rows = (panels + 1) / 2;
+    std::string commands = fmt::format(
+        "set multiplot layout {},{} title \"Test AUC of the selected models, mean ± sd over "
+        "seeds\" font \",14\"\n"
+        "set grid ytics\nset key below\nset xlabel \"positive fraction of subtrain and "
+        "validation\"\n"
+        "set ylabel \"test AUC\"\nset xtics ({})\nset xrange [-0.6:{}]\n",
+        rows, columns, fmt::join(tics, ", "),
+        static_cast<double>(comparison.fractions.size()) - 0.4);
+    for (std::size_t d = 0; d < comparison.datasets.size(); ++d) {
+      commands += fmt::format("set title {}\n", gnuplot_string(comparison.datasets[d]));
+      std::vector<std::string> lines;
+      for (std::size_t l = 0; l < losses; ++l) {
+        if (!has_points[d * losses + l]) continue;
+        lines.push_back(fmt::format(
+            "$auc_{}_{} using 1:2:3 with yerrorbars pt 7 ps 1.2 lw 1.5 lc rgb \"{}\" title {}", d,
+            l, kLossColors[l % std::size(kLossColors)], gnuplot_string(comparison.losses[l])));
+      }
+      commands += lines.empty() ? "plot 0.5 notitle\n" : fmt::format("plot {}\n", fmt::join(lines, ", "));
+    }
+    commands += "unset multiplot\n";
+    draw("comparison", 640 * columns, 480 * rows + 60, data, commands);
+  }
   return written;
 }
 

@@ -20,18 +20,19 @@ fs::path sibling(const fs::path& target, std::string_view tag) {
 
 }  // namespace
 
-RunDirectory::RunDirectory(const fs::path& target, bool force) : force_(force) {
+RunDirectory::RunDirectory(const fs::path& target, bool force, std::string_view option)
+    : force_(force) {
   std::error_code error;
+  if (target.empty()) throw ConfigError(fmt::format("{} is empty; give a directory to write to", option));
   target_ = fs::absolute(target, error).lexically_normal();
   if (target_.filename().empty()) target_ = target_.parent_path();
   if (fs::exists(target_, error)) {
     const bool empty_directory = fs::is_directory(target_, error) && fs::is_empty(target_, error);
     if (!empty_directory && !force_) {
       throw ConfigError(fmt::format(
-          "output.directory: {} already exists and is not empty; aumtrain never overwrites "
-          "earlier results: choose another directory (--set output.directory=...), move it "
-          "away, or pass --force to replace it",
-          target.string()));
+          "{}: {} already exists and is not empty; aumtrain never overwrites earlier results: "
+          "choose another directory, move it away, or pass --force to replace it",
+          option, target.string()));
     }
   }
   for (fs::path parent = target_.parent_path(); !parent.empty() && !fs::exists(parent, error);
@@ -43,9 +44,9 @@ RunDirectory::RunDirectory(const fs::path& target, bool force) : force_(force) {
   fs::remove_all(staging_, error);
   if (!fs::create_directory(staging_, error)) {
     remove_created_parents();
-    throw ConfigError(fmt::format(
-        "output.directory: cannot create {} ({}); choose a directory you can write to",
-        staging_.parent_path().string(), error ? error.message() : "unknown reason"));
+    throw ConfigError(fmt::format("{}: cannot create {} ({}); choose a directory you can write to",
+                                  option, staging_.parent_path().string(),
+                                  error ? error.message() : "unknown reason"));
   }
 }
 

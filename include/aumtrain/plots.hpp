@@ -14,12 +14,10 @@ namespace aumtrain {
 ///   each loss's selected step size, with the selected iteration marked;
 /// - comparison.{png,svg}: test AUC (mean ± sd over seeds) per loss, a panel per dataset, by
 ///   positive fraction.
-/// Returns the files written. Throws RunError when gnuplot is missing or fails, DataError when
-/// the run directory's files cannot be read.
+/// Each plot's gnuplot script, with its data inline, is kept beside it (NAME.gp) to be edited and
+/// run again. Returns the files written. Throws RunError when gnuplot is missing or fails,
+/// DataError when the run directory's files cannot be read.
 std::vector<std::filesystem::path> render_plots(const std::filesystem::path& run_directory,
                                                 const std::filesystem::path& plot_directory);
-
-/// Whether a gnuplot executable is on the PATH.
-bool gnuplot_available();
 
 }  // namespace aumtrain

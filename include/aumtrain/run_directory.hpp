@@ -14,8 +14,9 @@ class RunDirectory {
  public:
   /// Refuses (ConfigError) an existing target that is not an empty directory, unless `force`;
   /// creates the parent folders and the staging directory (ConfigError naming the path when it
-  /// cannot be written).
-  RunDirectory(const std::filesystem::path& target, bool force);
+  /// cannot be written). Messages name the target as `option` ("output.directory", "--output").
+  RunDirectory(const std::filesystem::path& target, bool force,
+               std::string_view option = "output.directory");
   ~RunDirectory();
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;

@@ -12,11 +12,11 @@
 
 #include "aumtrain/autograd_aum.hpp"
 #include "aumtrain/errors.hpp"
+#include "aumtrain/gnuplot.hpp"
+#include "aumtrain/run_directory.hpp"
 #include "aumtrain/grad_benchmark.hpp"
 #include "aumtrain/text_format.hpp"
 #include "commands.hpp"
-#include "gnuplot.hpp"
-#include "output_dir.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -167,7 +167,7 @@ int run_bench_grad(BenchGradOptions options) {
     spdlog::warn("this aumtrain was built without libtorch: timing explicit and std_sort only");
   }
   params.validate();
-  StagedOutputDir out(options.output, options.force);
+  RunDirectory out(options.output, options.force, "--output");
 
   spdlog::info(
       "bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
@@ -183,9 +183,9 @@ int run_bench_grad(BenchGradOptions options) {
                  t.max_abs_diff ? fmt::format("  max|diff| {:.3g}", *t.max_abs_diff) : "");
   });
 
-  write_file(out.path() / "bench_grad.csv", csv_table(timings));
+  write_file_atomically(out.staging() / "bench_grad.csv", csv_table(timings));
   const TextTable summary = summary_table(timings);
-  write_file(out.path() / "summary.md", summary.render_markdown());
+  write_file_atomically(out.staging() / "summary.md", summary.render_markdown());
   const std::vector<MethodClass> classes = complexity_classes(timings);
   std::string classes_csv = "method,best_class,log_log_slope,n_from,n_to\n";
   std::string classes_text = "\nEstimated complexity class (log-log fit over the larger N):\n";
@@ -199,15 +199,15 @@ int run_bench_grad(BenchGradOptions options) {
                           method_name(c.method), c.estimate.best_class, c.estimate.slope,
                           c.estimate.n_from, c.estimate.n_to);
   }
-  write_file(out.path() / "complexity.csv", classes_csv);
-  run_gnuplot(out.path() / "bench_grad.gp", plot_script(timings, params.threads));
+  write_file_atomically(out.staging() / "complexity.csv", classes_csv);
+  run_gnuplot(out.staging() / "bench_grad.gp", plot_script(timings, params.threads));
   out.commit();
 
   const std::string text = summary.render() + classes_text +
                            fmt::format(
                                "\nWrote {}/: bench_grad.csv, summary.md, complexity.csv, "
                                "bench_grad.png, bench_grad.svg, bench_grad.gp\n",
-                               out.destination().string());
+                               out.target().string());
   std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
 }

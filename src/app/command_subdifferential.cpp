@@ -9,11 +9,11 @@
 
 #include "aumtrain/autograd_aum.hpp"
 #include "aumtrain/errors.hpp"
+#include "aumtrain/gnuplot.hpp"
+#include "aumtrain/run_directory.hpp"
 #include "aumtrain/subdifferential.hpp"
 #include "aumtrain/text_format.hpp"
 #include "commands.hpp"
-#include "gnuplot.hpp"
-#include "output_dir.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -80,7 +80,7 @@ int run_subdifferential(const SubdifferentialOptions& options) {
   if (!options.no_autograd && !autograd_available()) {
     spdlog::warn("this aumtrain was built without libtorch: explicit derivatives only");
   }
-  StagedOutputDir out(options.output, options.force);
+  RunDirectory out(options.output, options.force, "--output");
   const std::vector<SubdifferentialRow> rows = seed_subdifferential_grid(with_autograd);
 
   std::string csv = "label,pred_diff,method,min,max,mean\n";
@@ -92,18 +92,18 @@ int run_subdifferential(const SubdifferentialOptions& options) {
     csv += fmt::format("{}\n", fmt::join(cells, ","));
     table.add_row(cells);
   }
-  write_file(out.path() / "subdifferential.csv", csv);
+  write_file_atomically(out.staging() / "subdifferential.csv", csv);
   std::vector<std::string_view> methods;
   if (with_autograd) methods.push_back("autograd");
   methods.push_back("explicit");
-  run_gnuplot(out.path() / "subdifferential.gp", plot_script(rows, methods));
+  run_gnuplot(out.staging() / "subdifferential.gp", plot_script(rows, methods));
   out.commit();
 
   const std::string text =
       table.render() + fmt::format(
                            "\nWrote {}/: subdifferential.csv, subdifferential.png, "
                            "subdifferential.svg, subdifferential.gp\n",
-                           out.destination().string());
+                           out.target().string());
   std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
 }

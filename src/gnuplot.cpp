@@ -1,4 +1,4 @@
-#include "gnuplot.hpp"
+#include "aumtrain/gnuplot.hpp"
 
 #include <fmt/format.h>
 
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "aumtrain/errors.hpp"
-#include "output_dir.hpp"
+#include "aumtrain/run_directory.hpp"
 
-namespace aumtrain::app {
+namespace aumtrain {
 namespace fs = std::filesystem;
 
 namespace {
@@ -25,8 +25,15 @@ std::string shell_quote(const std::string& text) {
 
 }  // namespace
 
+bool gnuplot_available() { return std::system("command -v gnuplot > /dev/null 2>&1") == 0; }
+
 void run_gnuplot(const fs::path& script_path, std::string_view script) {
-  write_file(script_path, script);
+  if (!gnuplot_available()) {
+    throw RunError(fmt::format("gnuplot is not installed, so {} was not drawn; install it "
+                               "(apt-get install gnuplot-nox, or scripts/setup.sh)",
+                               script_path.string()));
+  }
+  write_file_atomically(script_path, script);
   const fs::path directory = script_path.has_parent_path() ? script_path.parent_path() : ".";
   const fs::path errors = directory / (script_path.filename().string() + ".err");
   const std::string command = fmt::format(
@@ -75,4 +82,4 @@ std::string gnuplot_png_and_svg(std::string_view basename, int width, int height
       fmt::arg("p", plot_commands));
 }
 
-}  // namespace aumtrain::app
+}  // namespace aumtrain

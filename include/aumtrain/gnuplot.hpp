@@ -7,7 +7,10 @@
 #include <string_view>
 #include <vector>
 
-namespace aumtrain::app {
+namespace aumtrain {
+
+/// Whether a gnuplot executable is on the PATH.
+bool gnuplot_available();
 
 /// Writes `script` to `script_path` and runs gnuplot on it inside the script's directory
 /// (outputs named in the script land there). Throws RunError, with gnuplot's own message, when
@@ -19,8 +22,9 @@ std::string gnuplot_data_block(std::string_view name,
                                const std::vector<std::vector<std::string>>& rows);
 
 /// Script lines that draw `plot_commands` twice: into `basename`.png (cairo) and `basename`.svg,
-/// both `width` x `height`.
+/// both `width` x `height`, with gnuplot's enhanced text ("10^{3}"); add `noenhanced` to a
+/// label, or "set termoption noenhanced" to the commands, for text with '_' or '^' in it.
 std::string gnuplot_png_and_svg(std::string_view basename, int width, int height,
                                 std::string_view plot_commands);
 
-}  // namespace aumtrain::app
+}  // namespace aumtrain
