@@ -158,7 +158,7 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
             RunRecord& record = records[j];
             record.key = {dataset.name, positive_fraction, seed,
                           loss_display_name(*jobs[j].loss), jobs[j].step_size};
-            auto loss = make_loss(*jobs[j].loss);
+            auto loss = make_loss(*jobs[j].loss, parallel_runs ? 1 : threads);
             TrainerParams params;
             params.step_size = jobs[j].step_size;
             params.max_iterations = config.train.max_iterations;

@@ -13,8 +13,8 @@ const std::vector<std::string_view>& loss_names() {
   return names;
 }
 
-std::unique_ptr<Loss> make_loss(const LossSpec& spec) {
-  if (spec.name == "aum") return std::make_unique<AumLoss>(spec.denominator);
+std::unique_ptr<Loss> make_loss(const LossSpec& spec, int threads) {
+  if (spec.name == "aum") return std::make_unique<AumLoss>(spec.denominator, threads);
   if (spec.name == "logistic") return std::make_unique<LogisticLoss>();
   if (spec.name == "logistic_balanced") return std::make_unique<BalancedLogisticLoss>();
   if (spec.name == "squared_hinge_all_pairs") {

@@ -79,7 +79,7 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, const Train
   SetWorkspace& subtrain = sets[0];
   SetWorkspace& validation = sets[1];
   SetWorkspace& test = sets[2];
-  AumKernel metrics_kernel;
+  AumKernel metrics_kernel(std::max(params.threads, 1));
   auto metrics_of = [&](SetWorkspace& set, SetMetrics& out) {
     const AumSummary summary =
         metrics_kernel.summary(set.scores, set.rows->targets->error_diffs, set.rate);

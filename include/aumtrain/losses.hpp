@@ -45,13 +45,15 @@ struct LossSpec {
 /// The names make_loss accepts.
 const std::vector<std::string_view>& loss_names();
 
-/// Makes a loss by name; an unknown name throws ConfigError listing loss_names().
-std::unique_ptr<Loss> make_loss(const LossSpec& spec);
+/// Makes a loss by name; an unknown name throws ConfigError listing loss_names(). `threads` is
+/// how many threads a loss may use (the AUM kernel uses them from N = 2^18 on).
+std::unique_ptr<Loss> make_loss(const LossSpec& spec, int threads = 1);
 
 /// AUM (math §2, §4): the mean of the left and right directional derivatives is the gradient.
 class AumLoss final : public Loss {
  public:
-  explicit AumLoss(Denominator denominator) : denominator_(denominator) {}
+  explicit AumLoss(Denominator denominator, int threads = 1)
+      : denominator_(denominator), kernel_(threads) {}
   std::string name() const override;
   bool learns_intercept() const override { return false; }
   double value_and_gradient(std::span<const double> scores, const BinaryTargets& targets,
