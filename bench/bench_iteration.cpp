@@ -67,7 +67,7 @@ void BM_AumTrainerIteration(benchmark::State& state) {
   const Problem& p = problem();
   const int threads = static_cast<int>(state.range(0));
   aumtrain::LinearModel model = p.model;
-  aumtrain::AumLoss loss(aumtrain::Denominator::rate);
+  aumtrain::AumLoss loss(aumtrain::Denominator::rate, threads);
   std::vector<double> scores(kRows), g(kRows);
   Eigen::VectorXd weight_gradient(kFeatures);
   double intercept_gradient = 0;
