@@ -221,7 +221,6 @@ inline CommandResult run_aumtrain(const std::string& arguments,
   std::filesystem::remove(err_file);
   return result;
 }
-#endif  // AUMTRAIN_EXECUTABLE
 
 /// Starts aumtrain in `directory` with `arguments` without waiting for it; its standard output is
 /// discarded and its standard error goes to `err_file`. Returns the child's process id.
@@ -240,5 +239,6 @@ inline pid_t start_aumtrain(const std::filesystem::path& directory,
   }
   return pid;
 }
+#endif  // AUMTRAIN_EXECUTABLE
 
 }  // namespace aumtrain::testing
