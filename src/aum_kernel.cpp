@@ -13,11 +13,6 @@
 namespace aumtrain {
 namespace {
 
-// Below this size one thread does everything. Each call has four parallel phases, and every
-// phase ends when the slower thread does: on a machine whose cores are busy with other work a
-// phase can wait a whole scheduler time slice (milliseconds), which only pays off for calls that
-// take tens of milliseconds.
-constexpr std::size_t kParallelMinSize = std::size_t{1} << 18;
 // How far ahead of the current entry the gradient pass asks for the gradient's cache line.
 constexpr std::size_t kPrefetchDistance = 32;
 

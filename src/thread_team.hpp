@@ -6,7 +6,16 @@
 #include <omp.h>
 #endif
 
+#include <cstddef>
+
 namespace aumtrain {
+
+/// Below this many examples the threshold sort and the AUM kernel run on one thread whatever
+/// they are asked. Each call has several parallel phases, and every phase ends when the slower
+/// thread does: on a machine whose cores are busy with other work a phase can wait a whole
+/// scheduler time slice (milliseconds), which only pays off for calls that take tens of
+/// milliseconds.
+inline constexpr std::size_t kParallelMinSize = std::size_t{1} << 18;
 
 inline int thread_number() noexcept {
 #if defined(_OPENMP)

@@ -43,9 +43,6 @@ constexpr int kLinearKeyBits = 53;
 // Sub-bins this full or fuller are sorted one by one; below, one insertion sort tidies all.
 constexpr std::uint32_t kInsertionRun = 16;
 constexpr std::size_t kSmallBucket = 32;
-// Below this many examples the partition runs on one thread whatever it is asked (as the
-// kernel does; see aum_kernel.cpp).
-constexpr std::size_t kParallelMinSize = std::size_t{1} << 18;
 
 // A block of raw memory, aligned to a cache line, or to a huge page (and advised to use huge
 // pages: the scatter passes touch thousands of places at once, too many for 4 KiB TLB entries)
