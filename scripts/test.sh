@@ -20,7 +20,9 @@ run_stage() {
 }
 
 tests() {
-  scripts/setup.sh --tests && cmake -S . -B build && cmake --build build -j2 &&
+  # The suite compares against libtorch autograd: ask for it, so that it cannot go missing.
+  scripts/setup.sh --tests && cmake -S . -B build -DAUMTRAIN_WITH_TORCH=ON &&
+    cmake --build build -j2 &&
     ctest --test-dir build --output-on-failure -j2
 }
 sanitized_tests() {
