@@ -4,31 +4,24 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <random>
+#include <utility>
 #include <vector>
 
 #include "aumtrain/aum_kernel.hpp"
 #include "aumtrain/error_diffs.hpp"
+#include "aumtrain/grad_benchmark.hpp"
 
 namespace {
 
-// The seed's timing setup: scores ~ N(0, 1) with seed 1, labels alternating 0, 1.
+// The study's problem (grad_benchmark_problem), with its labels turned into error diffs.
 struct Problem {
   std::vector<double> scores;
   aumtrain::BinaryTargets targets;
 };
 
 Problem make_problem(std::size_t n) {
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> normal;
-  Problem p;
-  std::vector<double> labels(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    p.scores.push_back(normal(rng));
-    labels[i] = static_cast<double>(i % 2);
-  }
-  p.targets = aumtrain::make_binary_targets(labels);
-  return p;
+  aumtrain::GradBenchmarkProblem problem = aumtrain::grad_benchmark_problem(n);
+  return {std::move(problem.scores), aumtrain::make_binary_targets(problem.labels)};
 }
 
 void BM_AumValueAndGradient(benchmark::State& state) {

@@ -33,11 +33,7 @@ const Problem& problem() {
       for (Eigen::Index j = 0; j < kFeatures; ++j) q.features(i, j) = rng.normal() + 0.1 * (i % 2);
     }
     q.targets = aumtrain::make_binary_targets(labels);
-    q.map.multiplier = Eigen::VectorXd::Ones(kFeatures);
-    q.map.offset = Eigen::VectorXd::Zero(kFeatures);
-    q.map.mean = Eigen::VectorXd::Zero(kFeatures);
-    q.map.sd = Eigen::VectorXd::Ones(kFeatures);
-    q.map.fixed_at_zero.assign(kFeatures, 0);
+    q.map = aumtrain::FeatureMap::identity(kFeatures);
     q.model.weights = Eigen::VectorXd::NullaryExpr(kFeatures, [&] { return rng.normal(); });
     return q;
   }();

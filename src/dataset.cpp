@@ -207,6 +207,17 @@ std::vector<std::size_t> choose_features(const DataConfig& config,
   return chosen;
 }
 
+// An empty dataset for `entry` whose features are the chosen `columns` of `names`.
+Dataset dataset_with_features(const DatasetEntry& entry, const std::vector<std::string>& names,
+                              const std::vector<std::size_t>& columns) {
+  Dataset dataset;
+  dataset.name = entry.name;
+  dataset.source = entry.data.path;
+  for (std::size_t j : columns) dataset.feature_names.push_back(names[j]);
+  dataset.features.cols = columns.size();
+  return dataset;
+}
+
 Dataset load_csv(const DatasetEntry& entry) {
   const DataConfig& config = entry.data;
   CsvReader reader(config.path, config.delimiter);
@@ -244,12 +255,8 @@ Dataset load_csv(const DatasetEntry& entry) {
   }
   const std::vector<std::size_t> columns = choose_features(config, names, label_index);
 
-  Dataset dataset;
-  dataset.name = entry.name;
-  dataset.source = config.path;
-  for (std::size_t j : columns) dataset.feature_names.push_back(names[j]);
+  Dataset dataset = dataset_with_features(entry, names, columns);
   FeatureMatrix& m = dataset.features;
-  m.cols = columns.size();
   const std::size_t max_rows = count_lines(config.path);
   check_memory(config.path, max_rows, m.cols);
   m.values.reserve(max_rows * m.cols);
@@ -404,12 +411,8 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   std::vector<std::ptrdiff_t> position(max_index + 1, -1);  // feature index -> matrix column
   for (std::size_t k = 0; k < columns.size(); ++k) position[columns[k] + 1] = static_cast<std::ptrdiff_t>(k);
 
-  Dataset dataset;
-  dataset.name = entry.name;
-  dataset.source = config.path;
-  for (std::size_t j : columns) dataset.feature_names.push_back(names[j]);
+  Dataset dataset = dataset_with_features(entry, names, columns);
   FeatureMatrix& m = dataset.features;
-  m.cols = columns.size();
   m.values.assign(rows * m.cols, 0.0);
   dataset.is_positive.reserve(rows);
   const PositiveLabel positive(config.positive_label);

@@ -26,25 +26,6 @@ std::size_t grid_size(int k) {
   return static_cast<std::size_t>(std::floor(value * (1 + 1e-12)));
 }
 
-// The seed's setup: set.seed(1); pred_vec = rnorm(N); label_vec = rep(0:1, l = N).
-struct Problem {
-  std::vector<double> scores;
-  std::vector<double> labels;
-};
-
-Problem make_problem(std::size_t n) {
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> normal;
-  Problem problem;
-  problem.scores.resize(n);
-  problem.labels.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    problem.scores[i] = normal(rng);
-    problem.labels[i] = static_cast<double>(i % 2);
-  }
-  return problem;
-}
-
 // One method's work for one N; `first` is true for the untimed run.
 struct MethodRun {
   GradMethod method;
@@ -75,6 +56,20 @@ GradTiming measure(std::size_t n, const MethodRun& method, int reps) {
 }
 
 }  // namespace
+
+// The seed's setup: set.seed(1); pred_vec = rnorm(N); label_vec = rep(0:1, l = N).
+GradBenchmarkProblem grad_benchmark_problem(std::size_t n) {
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  GradBenchmarkProblem problem;
+  problem.scores.resize(n);
+  problem.labels.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    problem.scores[i] = normal(rng);
+    problem.labels[i] = static_cast<double>(i % 2);
+  }
+  return problem;
+}
 
 void GradBenchmarkParams::validate() const {
   if (!(min_n >= 2) || !(min_n <= kLargestN)) {
@@ -215,7 +210,7 @@ std::vector<GradTiming> run_grad_benchmark(
   std::vector<GradTiming> timings;
   for (const std::size_t n : grad_benchmark_sizes(params.min_n, params.max_n)) {
     if (std::all_of(stopped.begin(), stopped.end(), [](bool s) { return s; })) break;
-    const Problem problem = make_problem(n);
+    const GradBenchmarkProblem problem = grad_benchmark_problem(n);
     std::vector<double> explicit_gradient(n), autograd_gradient(n), sorted;
     // Fresh: their storage counts in the first run's memory; later runs reuse it.
     AumKernel kernel(params.threads);

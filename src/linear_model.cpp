@@ -14,6 +14,17 @@ int useful_threads(Eigen::Index rows, int threads) {
 
 }  // namespace
 
+FeatureMap FeatureMap::identity(std::size_t cols) {
+  const auto d = static_cast<Eigen::Index>(cols);
+  FeatureMap map;
+  map.multiplier = Eigen::VectorXd::Ones(d);
+  map.offset = Eigen::VectorXd::Zero(d);
+  map.mean = Eigen::VectorXd::Zero(d);
+  map.sd = Eigen::VectorXd::Ones(d);
+  map.fixed_at_zero.assign(cols, 0);
+  return map;
+}
+
 void LinearModel::scores(const MatrixView& features, const FeatureMap& map, std::span<double> out,
                          int threads) const {
   const Eigen::VectorXd effective = map.multiplier.cwiseProduct(weights);

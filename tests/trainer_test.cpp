@@ -47,14 +47,8 @@ struct Toy {
 };
 
 Toy make_toy(Eigen::Index d = 3, double positive_rate = 0.3) {
-  Toy t{toy_set(1, 200, d, positive_rate), toy_set(2, 100, d, positive_rate),
-        toy_set(3, 100, d, positive_rate), {}};
-  t.map.multiplier = Eigen::VectorXd::Ones(d);
-  t.map.offset = Eigen::VectorXd::Zero(d);
-  t.map.mean = Eigen::VectorXd::Zero(d);
-  t.map.sd = Eigen::VectorXd::Ones(d);
-  t.map.fixed_at_zero.assign(static_cast<std::size_t>(d), 0);
-  return t;
+  return {toy_set(1, 200, d, positive_rate), toy_set(2, 100, d, positive_rate),
+          toy_set(3, 100, d, positive_rate), FeatureMap::identity(static_cast<std::size_t>(d))};
 }
 
 TEST(Trainer, SmallStepLogisticDescentDecreasesTheLossEveryIteration) {

@@ -73,6 +73,14 @@ struct ComplexityEstimate {
 ComplexityEstimate estimate_complexity(std::span<const std::size_t> n,
                                        std::span<const double> seconds);
 
+/// The study's problem of size n, the seed's setup: scores ~ N(0, 1) drawn with seed 1
+/// (std::mt19937_64), labels alternating 0, 1.
+struct GradBenchmarkProblem {
+  std::vector<double> scores;
+  std::vector<double> labels;
+};
+GradBenchmarkProblem grad_benchmark_problem(std::size_t n);
+
 /// Runs the study: for each N (ascending) and each method still below the seconds limit, one
 /// untimed run (which measures peak memory and gives the gradient that is compared) and then
 /// `reps` timed runs. Scores ~ N(0, 1) drawn with seed 1, labels alternating 0, 1, denominator

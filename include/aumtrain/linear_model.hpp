@@ -24,6 +24,9 @@ struct FeatureMap {
   std::vector<std::uint8_t> fixed_at_zero;
 
   std::size_t size() const noexcept { return static_cast<std::size_t>(multiplier.size()); }
+
+  /// The map that leaves `cols` features as they are (multiplier 1, offset 0, mean 0, sd 1).
+  static FeatureMap identity(std::size_t cols);
 };
 
 struct LinearModel {
