@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "aumtrain/aum_kernel.hpp"
-#include "aumtrain/error_diffs.hpp"
-#include "aumtrain/grad_benchmark.hpp"
+#include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/error_diffs.hpp"
+#include "aumtrain/study/grad_benchmark.hpp"
 
 namespace {
 

@@ -5,10 +5,10 @@
 
 #include <vector>
 
-#include "aumtrain/error_diffs.hpp"
-#include "aumtrain/linear_model.hpp"
-#include "aumtrain/losses.hpp"
-#include "aumtrain/split.hpp"
+#include "aumtrain/core/error_diffs.hpp"
+#include "aumtrain/model/linear_model.hpp"
+#include "aumtrain/model/losses.hpp"
+#include "aumtrain/data/split.hpp"
 
 namespace {
 

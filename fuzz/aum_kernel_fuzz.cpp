@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "aumtrain/aum_kernel.hpp"
+#include "aumtrain/core/aum_kernel.hpp"
 #include "fuzz_support.hpp"
 #include "test_helpers.hpp"
 

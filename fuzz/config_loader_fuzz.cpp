@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aumtrain/config.hpp"
+#include "aumtrain/io/config.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

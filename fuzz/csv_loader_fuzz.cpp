@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "aumtrain/dataset.hpp"
-#include "aumtrain/scores_file.hpp"
+#include "aumtrain/data/dataset.hpp"
+#include "aumtrain/data/scores_file.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -43,7 +43,7 @@ aumtrain::DatasetEntry entry_for(std::uint8_t settings, const std::string& path)
 
 // The loader sizes its memory check by what the machine has, and a libsvm line of a few bytes
 // can ask for a dense matrix of gigabytes that the machine can hold but the fuzzer (2 GiB)
-// cannot. Such inputs are skipped; tests/dataset_test.cpp covers the memory check.
+// cannot. Such inputs are skipped; tests/data/dataset_test.cpp covers the memory check.
 constexpr double kMaxDenseBytes = 256.0 * (1 << 20);
 
 // An upper bound on the memory a libsvm file asks for: lines x the largest number before a ':'.

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <typeinfo>
 
-#include "aumtrain/errors.hpp"
+#include "aumtrain/core/errors.hpp"
 
 namespace aumtrain::fuzzing {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/error_diffs.hpp"
+#include "aumtrain/core/error_diffs.hpp"
 
 namespace aumtrain::testing {
 

@@ -6,10 +6,10 @@
 #include <span>
 #include <string>
 
-#include "aumtrain/aum_kernel.hpp"
-#include "aumtrain/errors.hpp"
-#include "aumtrain/scores_file.hpp"
-#include "aumtrain/text_format.hpp"
+#include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/data/scores_file.hpp"
+#include "aumtrain/io/text_format.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

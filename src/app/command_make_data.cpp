@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "aumtrain/errors.hpp"
-#include "aumtrain/synthetic_data.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/data/synthetic_data.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

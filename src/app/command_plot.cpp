@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "aumtrain/errors.hpp"
-#include "aumtrain/plots.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/io/plots.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

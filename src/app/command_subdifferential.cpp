@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/autograd_aum.hpp"
-#include "aumtrain/errors.hpp"
-#include "aumtrain/gnuplot.hpp"
-#include "aumtrain/run_directory.hpp"
-#include "aumtrain/subdifferential.hpp"
-#include "aumtrain/text_format.hpp"
+#include "aumtrain/study/autograd_aum.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/io/gnuplot.hpp"
+#include "aumtrain/io/run_directory.hpp"
+#include "aumtrain/study/subdifferential.hpp"
+#include "aumtrain/io/text_format.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

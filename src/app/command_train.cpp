@@ -13,13 +13,13 @@
 #include <set>
 #include <thread>
 
-#include "aumtrain/config.hpp"
-#include "aumtrain/errors.hpp"
-#include "aumtrain/experiment.hpp"
-#include "aumtrain/outputs.hpp"
-#include "aumtrain/plots.hpp"
-#include "aumtrain/run_directory.hpp"
-#include "aumtrain/text_format.hpp"
+#include "aumtrain/io/config.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/train/experiment.hpp"
+#include "aumtrain/io/outputs.hpp"
+#include "aumtrain/io/plots.hpp"
+#include "aumtrain/io/run_directory.hpp"
+#include "aumtrain/io/text_format.hpp"
 #include "commands.hpp"
 #include "signals.hpp"
 

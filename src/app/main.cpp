@@ -6,7 +6,7 @@
 #include <exception>
 #include <vector>
 
-#include "aumtrain/errors.hpp"
+#include "aumtrain/core/errors.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
 

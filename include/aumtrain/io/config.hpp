@@ -1,0 +1,86 @@
+// The YAML configuration of an experiment: which data, how to split it, which losses and step
+// sizes to train, and where to write the results. Every key is documented in configs/README.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aumtrain/model/losses.hpp"
+
+namespace aumtrain {
+
+enum class DataFormat { csv, libsvm };
+enum class MissingPolicy { error, drop_rows };
+enum class InitKind { zeros, random };
+
+/// `data:` — one dataset file and how to read it.
+struct DataConfig {
+  std::string path;                      ///< relative paths are against the working directory
+  DataFormat format = DataFormat::csv;   ///< csv | libsvm
+  char delimiter = 0;                    ///< 0: detect (auto); or ',', ';', '\t'
+  std::string label;                     ///< label column; empty: the last column
+  std::string positive_label = "1";      ///< rows with this label are positive
+  std::vector<std::string> features;     ///< empty: every column but the label
+  std::vector<std::string> exclude;      ///< columns left out of the features
+  MissingPolicy missing = MissingPolicy::error;
+};
+
+/// `split:` — how each dataset is divided, per seed.
+struct SplitConfig {
+  double test = 0.25;        ///< fraction of each class held out for test, in (0, 1)
+  double validation = 0.25;  ///< fraction of what remains for validation, in (0, 1)
+  /// Positive fractions to make by subsampling positives in subtrain and validation (test is
+  /// never subsampled); nullopt keeps the data as it is. One run per entry.
+  std::vector<std::optional<double>> positive_fractions = {std::nullopt};
+  std::vector<std::uint64_t> seeds = {1, 2, 3};
+  bool standardize = true;  ///< scale features with subtrain means and standard deviations
+};
+
+/// `train:` — the grid of runs and the gradient descent settings.
+struct TrainConfig {
+  std::vector<LossSpec> losses;     ///< default: every loss (aum rate and count, logistic, ...)
+  std::vector<double> step_sizes = {0.001, 0.01, 0.1, 1, 10};
+  int max_iterations = 1000;        ///< gradient steps per run, >= 1
+  InitKind init = InitKind::zeros;  ///< random: N(0, 1/D) weights from the split's seed
+  std::optional<int> patience;      ///< stop when validation AUC has not improved this long
+};
+
+/// `output:` — the run directory.
+struct OutputConfig {
+  std::string directory;  ///< default: runs/<name>
+  int log_every = 1;      ///< learning-curve rows every this many iterations (and the last)
+  bool plots = true;
+};
+
+/// One dataset of an experiment: `name` and `data` (or one item of `datasets:`).
+struct DatasetEntry {
+  std::string name;
+  DataConfig data;
+};
+
+struct ExperimentConfig {
+  std::string name;
+  std::string source;  ///< the file it was read from
+  std::vector<DatasetEntry> datasets;
+  SplitConfig split;
+  TrainConfig train;
+  OutputConfig output;
+};
+
+/// Reads a config file, applies `overrides` ("key.path=value", the value in YAML syntax) and
+/// checks every key. Errors throw ConfigError naming the file, line and column (or the --set
+/// that gave the value) and the full key path; unknown keys list the valid ones.
+ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
+
+/// The configuration with every default filled in, as YAML that load_config reads back.
+std::string to_yaml(const ExperimentConfig& config);
+
+/// The name of a loss as it appears in results: aum.rate, aum.count, logistic, ...
+std::string loss_display_name(const LossSpec& spec);
+
+/// "as-is" for nullopt, otherwise the shortest decimal.
+std::string positive_fraction_label(const std::optional<double>& fraction);
+
+}  // namespace aumtrain

@@ -1,0 +1,47 @@
+// The files of a run directory: learning curves, the per-run log, the comparison table, the
+// selected models and the run's description. Columns are documented in README.md.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "aumtrain/train/experiment.hpp"
+
+namespace aumtrain {
+
+/// Streams learning_curves.csv (tidy: dataset, positive_fraction, seed, loss, step_size,
+/// iteration, set, metric, value) and runs.csv (one row per run), one run at a time.
+class LearningCurveWriter {
+ public:
+  explicit LearningCurveWriter(const std::filesystem::path& directory);
+  void append(const RunRecord& record);
+  /// Flushes and closes both files; throws RunError if anything could not be written.
+  void finish();
+
+ private:
+  std::filesystem::path directory_;
+  std::ofstream curves_;
+  std::ofstream runs_;
+};
+
+/// comparison.csv: one row per (dataset, positive fraction, seed, loss).
+std::string comparison_csv(const std::vector<Selection>& selections);
+
+/// The comparison table in Markdown: rows dataset / positive fraction, columns loss, cells the
+/// mean ± sd of test AUC over seeds, the best of each row in bold; then, with more than one
+/// row, each loss's mean rank over the rows.
+std::string comparison_markdown(const std::vector<Selection>& selections);
+
+/// The file name (under models/) of a selection's model.
+std::string model_file_name(const RunKey& key);
+
+/// A selection's model as JSON: weights and intercept in the file's units and standardised,
+/// the feature names and the standardisation.
+std::string model_json(const Selection& selection);
+
+/// "NA" for as-is (read as missing by R and pandas), otherwise the fraction.
+std::string positive_fraction_cell(const std::optional<double>& fraction);
+
+}  // namespace aumtrain

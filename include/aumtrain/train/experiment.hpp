@@ -1,0 +1,91 @@
+// Running an experiment: every dataset x positive fraction x seed x loss x step size of one or
+// more configurations, and selecting for each (dataset, positive fraction, seed, loss) the step
+// size and iteration with the best validation AUC.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aumtrain/io/config.hpp"
+#include "aumtrain/data/dataset.hpp"
+#include "aumtrain/data/split.hpp"
+#include "aumtrain/train/trainer.hpp"
+
+namespace aumtrain {
+
+/// Which run a result belongs to.
+struct RunKey {
+  std::string dataset;
+  std::optional<double> positive_fraction;
+  std::uint64_t seed = 0;
+  std::string loss;  ///< display name: aum.rate, aum.count, logistic, ...
+  double step_size = 0;
+};
+
+struct RunRecord {
+  RunKey key;
+  TrainResult result;
+};
+
+/// Sizes of the three sets of a split.
+struct SplitCounts {
+  std::size_t size[3] = {0, 0, 0};
+  std::size_t positives[3] = {0, 0, 0};
+};
+
+/// The selected run of one (dataset, positive fraction, seed, loss).
+struct Selection {
+  RunKey key;  ///< key.step_size is the selected step size (0 when no run was usable)
+  int iteration = -1;  ///< -1 when every run diverged before its first evaluation
+  double validation_auc = 0;
+  SetMetrics test;
+  LinearModel model;  ///< on standardised features
+  FeatureMap feature_map;
+  std::vector<std::string> feature_names;
+  SplitCounts counts;
+  std::size_t runs = 0;           ///< step sizes tried
+  std::size_t diverged_runs = 0;  ///< of those, how many diverged
+  bool interrupted = false;       ///< some of its runs were cut short by a stop request
+  bool usable() const noexcept { return iteration >= 0; }
+};
+
+/// Picks the run with the best validation AUC; ties go to fewer iterations, then to the smaller
+/// step size. Runs that never produced a valid iteration are skipped.
+const RunRecord* select_best_run(const std::vector<const RunRecord*>& runs);
+
+/// Notifications for the application layer (all optional). `run_finished` calls never overlap;
+/// `progress` may be called from several threads at once.
+struct ExperimentEvents {
+  std::function<void(const Dataset&)> dataset_loaded;
+  std::function<void(const std::string&)> warning;
+  std::function<void(const RunRecord&)> run_finished;
+  /// After each (dataset, positive fraction, seed) group: its selections and its time.
+  std::function<void(const std::vector<Selection>&, double seconds)> group_finished;
+  std::function<void(const RunKey&, int iteration, int max_iterations, double best_auc)> progress;
+};
+
+struct ExperimentOptions {
+  int threads = 0;  ///< 0: every core
+  /// When set and true, running runs stop after their current iteration and no new run starts.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ExperimentOutcome {
+  std::vector<Selection> selections;
+  bool interrupted = false;
+  double seconds = 0;
+};
+
+/// Runs every configuration in order. Data and configuration problems throw before any run of
+/// the failing dataset starts.
+ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
+                                 const ExperimentOptions& options, const ExperimentEvents& events);
+
+/// "as-is" or the fraction, as in tables and file names.
+std::string describe(const RunKey& key);
+
+}  // namespace aumtrain

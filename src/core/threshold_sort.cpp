@@ -1,0 +1,569 @@
+#include "aumtrain/core/threshold_sort.hpp"
+
+#include <fmt/format.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include "aumtrain/core/errors.hpp"
+#include "thread_team.hpp"
+
+namespace aumtrain {
+namespace {
+
+constexpr std::uint64_t kExponentBits = std::uint64_t{0x7FF} << 52;
+
+constexpr std::size_t kLineBytes = 64;
+constexpr std::uint32_t kEntriesPerLine = kLineBytes / sizeof(ThresholdEntry);
+static_assert(sizeof(ThresholdEntry) == 16 && kEntriesPerLine == 4);
+constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+
+// The histogram of top key bits has about N / 16 bins, at most 2^20 (4 MiB of counters).
+constexpr int kMinHistogramBits = 12;  // at least one bin per binary exponent
+constexpr int kMaxHistogramBits = 20;
+// A bucket larger than this (a single histogram bin holding a dense cluster of keys) is sorted
+// in place by comparisons instead of through the scratch space.
+constexpr std::size_t kScratchEntries = std::size_t{1} << 16;
+// The in-bucket counting sort uses about one sub-bin per entry, at most 2^14 (64 KiB).
+constexpr int kMaxSubBits = 14;
+// Within one binary exponent keys are linear in the threshold; a bucket whose keys span more
+// than this many bits (two exponents) is binned by threshold value.
+constexpr int kLinearKeyBits = 53;
+// Sub-bins this full or fuller are sorted one by one; below, one insertion sort tidies all.
+constexpr std::uint32_t kInsertionRun = 16;
+constexpr std::size_t kSmallBucket = 32;
+
+// A block of raw memory, aligned to a cache line, or to a huge page (and advised to use huge
+// pages: the scatter passes touch thousands of places at once, too many for 4 KiB TLB entries)
+// when it is large. It only grows.
+class Block {
+ public:
+  Block() = default;
+  Block(const Block&) = delete;
+  Block& operator=(const Block&) = delete;
+  Block(Block&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
+  Block& operator=(Block&& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(bytes_, other.bytes_);
+    return *this;
+  }
+  ~Block() { std::free(data_); }
+
+  template <class T>
+  T* reserve(std::size_t count) {
+    const std::size_t bytes = std::max<std::size_t>(count * sizeof(T), 1);
+    if (bytes > bytes_) {
+      std::free(data_);
+      data_ = nullptr;
+      bytes_ = 0;
+      const bool huge = bytes >= 2 * kHugePageBytes;
+      const std::size_t alignment = huge ? kHugePageBytes : kLineBytes;
+      const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
+      data_ = std::aligned_alloc(alignment, rounded);
+      if (data_ == nullptr) throw std::bad_alloc();
+      if (huge) ::madvise(data_, rounded, MADV_HUGEPAGE);  // advice: failure is harmless
+      bytes_ = rounded;
+    }
+    return static_cast<T*>(data_);
+  }
+  template <class T>
+  T* get() const noexcept {
+    return static_cast<T*>(data_);
+  }
+  std::size_t bytes() const noexcept { return bytes_; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t bytes_ = 0;
+};
+
+[[noreturn]] void throw_first_non_finite(std::span<const double> scores) {
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if ((std::bit_cast<std::uint64_t>(scores[i]) & kExponentBits) == kExponentBits) {
+      throw DataError(fmt::format("score {} at row {} is not finite; scores must be finite numbers",
+                                  scores[i], i + 1));
+    }
+  }
+  throw std::logic_error("throw_first_non_finite: every score is finite");
+}
+
+bool is_non_finite(double score) noexcept {
+  return (std::bit_cast<std::uint64_t>(score) & kExponentBits) == kExponentBits;
+}
+
+// Stable: an entry moves only past entries with strictly larger keys.
+void insertion_sort(ThresholdEntry* entries, std::size_t count) noexcept {
+  for (std::size_t i = 1; i < count; ++i) {
+    if (entries[i].key >= entries[i - 1].key) continue;
+    const ThresholdEntry moving = entries[i];
+    std::size_t j = i;
+    do {
+      entries[j] = entries[j - 1];
+      --j;
+    } while (j > 0 && moving.key < entries[j - 1].key);
+    entries[j] = moving;
+  }
+}
+
+// Entries with equal keys are in input order before and after: ordering by (key, example) is
+// the stable order.
+void comparison_sort(ThresholdEntry* entries, std::size_t count) {
+  const auto less = [](const ThresholdEntry& a, const ThresholdEntry& b) {
+    return a.key < b.key || (a.key == b.key && a.example < b.example);
+  };
+  if (!std::is_sorted(entries, entries + count, less)) std::sort(entries, entries + count, less);
+}
+
+// Copies one full cache line of entries from a write-combining buffer to its place, bypassing
+// the cache: the destination is not read again until its bucket is sorted, much later.
+inline void stream_line(ThresholdEntry* destination, const ThresholdEntry* line) noexcept {
+#if defined(__SSE2__)
+  auto* out = reinterpret_cast<__m128i*>(destination);
+  const auto* in = reinterpret_cast<const __m128i*>(line);
+  _mm_stream_si128(out, _mm_load_si128(in));
+  _mm_stream_si128(out + 1, _mm_load_si128(in + 1));
+  _mm_stream_si128(out + 2, _mm_load_si128(in + 2));
+  _mm_stream_si128(out + 3, _mm_load_si128(in + 3));
+#else
+  std::memcpy(destination, line, kLineBytes);
+#endif
+}
+
+inline void finish_streaming() noexcept {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
+// The part of [0, n) that thread `t` of `threads` handles (n < 2^32 and t < 2^31: no overflow).
+std::size_t chunk_begin(std::size_t n, int t, int threads) noexcept {
+  return n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
+}
+
+}  // namespace
+
+struct ThresholdSorter::Workspace {
+  Block entries;       // the buckets, each starting on a cache line
+  Block histograms;    // per thread: counts of keys per histogram bin
+  Block bin_bucket;    // bucket of each histogram bin
+  Block bucket_begin;  // per bucket (+1): position of its first entry
+  Block bucket_size;   // per bucket: entry count
+  Block bucket_keys;   // per bucket: the smallest and largest key it can hold
+  Block cursors;       // per thread and bucket: next position to write
+  Block firsts;        // per thread and bucket: first position the thread writes
+  Block combine;       // per thread and bucket: one cache line of entries being assembled
+  struct ThreadPart {
+    std::uint64_t key_min, key_max;
+    bool non_finite;
+  };
+  Block thread_parts;
+  struct Slot {
+    Block scratch;  // sorted entries of the bucket last sorted by this slot
+    Block counts;   // sub-bin counts
+  };
+  std::vector<Slot> slots;
+  std::size_t scratch_entries = 0;  // per slot
+  std::size_t count_bins = 0;       // per slot
+};
+
+ThresholdSorter::ThresholdSorter() : work_(std::make_unique<Workspace>()) {}
+ThresholdSorter::~ThresholdSorter() = default;
+ThresholdSorter::ThresholdSorter(const ThresholdSorter&) : ThresholdSorter() {}
+ThresholdSorter& ThresholdSorter::operator=(const ThresholdSorter& other) {
+  if (this != &other) {
+    work_ = std::make_unique<Workspace>();
+    size_ = 0;
+    bucket_count_ = 0;
+  }
+  return *this;
+}
+ThresholdSorter::ThresholdSorter(ThresholdSorter&&) noexcept = default;
+ThresholdSorter& ThresholdSorter::operator=(ThresholdSorter&&) noexcept = default;
+
+std::size_t ThresholdSorter::workspace_bytes() const noexcept {
+  if (!work_) return 0;
+  const Workspace& w = *work_;
+  std::size_t total = w.entries.bytes() + w.histograms.bytes() + w.bin_bucket.bytes() +
+                      w.bucket_begin.bytes() + w.bucket_size.bytes() + w.bucket_keys.bytes() +
+                      w.cursors.bytes() + w.firsts.bytes() + w.combine.bytes() +
+                      w.thread_parts.bytes();
+  for (const auto& slot : w.slots) total += slot.scratch.bytes() + slot.counts.bytes();
+  return total;
+}
+
+std::span<const ThresholdEntry> ThresholdSorter::bucket(std::size_t bucket) const noexcept {
+  const Workspace& w = *work_;
+  return {w.entries.get<ThresholdEntry>() + w.bucket_begin.get<std::size_t>()[bucket],
+          w.bucket_size.get<std::uint32_t>()[bucket]};
+}
+
+void ThresholdSorter::partition(std::span<const double> scores,
+                                std::span<const std::uint32_t> diff_rows, int threads) {
+  if (threads < 1) {
+    throw std::invalid_argument(fmt::format("ThresholdSorter: {} threads", threads));
+  }
+  if (diff_rows.size() != scores.size()) {
+    throw std::invalid_argument(fmt::format("ThresholdSorter: {} scores but {} diff rows",
+                                            scores.size(), diff_rows.size()));
+  }
+  if (scores.size() > kMaxExamples) {
+    throw DataError(fmt::format("{} examples is more than the AUM kernel's limit of {}",
+                                scores.size(), kMaxExamples));
+  }
+  if (!work_) work_ = std::make_unique<Workspace>();
+  Workspace& w = *work_;
+  const std::size_t n = scores.size();
+  // Nothing is left to sort if this call throws.
+  size_ = 0;
+  bucket_count_ = 0;
+  slots_ = threads;
+
+  // Per-slot scratch, sized by N only so that a smaller or equal N never allocates again.
+  w.scratch_entries = std::min(n, kScratchEntries);
+  w.count_bins = std::size_t{1} << std::min(
+                     kMaxSubBits, std::max(1, static_cast<int>(std::bit_width(w.scratch_entries))));
+  if (w.slots.size() < static_cast<std::size_t>(threads)) w.slots.resize(threads);
+  for (int s = 0; s < threads; ++s) {
+    w.slots[s].scratch.reserve<ThresholdEntry>(w.scratch_entries);
+    w.slots[s].counts.reserve<std::uint32_t>(w.count_bins);
+  }
+
+  const double* score = scores.data();
+  const std::uint32_t* row = diff_rows.data();
+  if (n <= kBucketTarget) {
+    // One bucket, in input order.
+    auto* entries = w.entries.reserve<ThresholdEntry>(n);
+    w.bucket_begin.reserve<std::size_t>(2)[0] = 0;
+    w.bucket_begin.get<std::size_t>()[1] = n;
+    w.bucket_size.reserve<std::uint32_t>(1)[0] = static_cast<std::uint32_t>(n);
+    bool non_finite = false;
+    std::uint64_t key_min = std::numeric_limits<std::uint64_t>::max(), key_max = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      non_finite |= is_non_finite(score[i]);
+      const std::uint64_t key = threshold_key(-score[i]);
+      key_min = std::min(key_min, key);
+      key_max = std::max(key_max, key);
+      entries[i] = {key, static_cast<std::uint32_t>(i), row[i]};
+    }
+    if (non_finite) throw_first_non_finite(scores);
+    auto* keys = w.bucket_keys.reserve<std::uint64_t>(2);
+    keys[0] = key_min;
+    keys[1] = key_max;
+    size_ = n;
+    bucket_count_ = n > 0 ? 1 : 0;
+    return;
+  }
+
+  const int team = n >= kParallelMinSize ? threads : 1;
+  const int histogram_bits =
+      std::clamp(static_cast<int>(std::bit_width(n / 16)), kMinHistogramBits, kMaxHistogramBits);
+  const std::size_t bins = std::size_t{1} << histogram_bits;
+  // Greedy merging closes a bucket only when the next bin would overflow it, so two consecutive
+  // buckets hold more than kBucketTarget entries: at most 2N / kBucketTarget + 1 buckets.
+  const std::size_t bucket_capacity = 2 * n / kBucketTarget + 2;
+  auto* histograms = w.histograms.reserve<std::uint32_t>(bins * team);
+  auto* bin_bucket = w.bin_bucket.reserve<std::uint32_t>(bins);
+  auto* bucket_begin = w.bucket_begin.reserve<std::size_t>(bucket_capacity + 1);
+  auto* bucket_size = w.bucket_size.reserve<std::uint32_t>(bucket_capacity);
+  auto* bucket_keys = w.bucket_keys.reserve<std::uint64_t>(2 * bucket_capacity);
+  auto* cursors = w.cursors.reserve<std::uint32_t>(bucket_capacity * team);
+  auto* firsts = w.firsts.reserve<std::uint32_t>(bucket_capacity * team);
+  auto* combine = w.combine.reserve<ThresholdEntry>(bucket_capacity * kEntriesPerLine * team);
+  auto* parts = w.thread_parts.reserve<Workspace::ThreadPart>(team);
+  auto* entries = w.entries.reserve<ThresholdEntry>(n + bucket_capacity * kEntriesPerLine);
+
+  // Pass 1: validate, find the key range, and count the top key bits.
+  int shift = 64 - histogram_bits;
+  std::uint64_t base = 0;
+  // The passes copy what they use into locals: stores through an entry pointer could alias
+  // anything captured by reference, and the compiler would reload it after every store.
+  auto count_bins = [&](int t, int team_threads, bool first_pass) {
+    const double* const in = score;
+    const int bin_shift = shift;
+    const std::uint64_t bin_base = base;
+    std::uint32_t* const histogram = histograms + bins * t;
+    std::fill(histogram, histogram + bins, 0u);
+    std::uint64_t key_min = std::numeric_limits<std::uint64_t>::max(), key_max = 0;
+    bool non_finite = false;
+    const std::size_t end = chunk_begin(n, t + 1, team_threads);
+    for (std::size_t i = chunk_begin(n, t, team_threads); i < end; ++i) {
+      const std::uint64_t key = threshold_key(-in[i]);
+      if (first_pass) {
+        non_finite |= is_non_finite(in[i]);
+        key_min = std::min(key_min, key);
+        key_max = std::max(key_max, key);
+      }
+      ++histogram[(key >> bin_shift) - bin_base];
+    }
+    if (first_pass) parts[t] = {key_min, key_max, non_finite};
+  };
+#pragma omp parallel num_threads(team) if (team > 1)
+  count_bins(thread_number(), team_size(), true);
+  std::uint64_t key_min = std::numeric_limits<std::uint64_t>::max(), key_max = 0;
+  for (int t = 0; t < team; ++t) {
+    if (parts[t].non_finite) throw_first_non_finite(scores);
+    key_min = std::min(key_min, parts[t].key_min);
+    key_max = std::max(key_max, parts[t].key_max);
+  }
+  // When the keys fill only a small part of the top-bit range (scores all of one sign, or in
+  // a narrow interval), count again on the bits just below their common prefix, so that the
+  // bins split the data finely enough.
+  const int spread_bits = static_cast<int>(std::bit_width(key_min ^ key_max));
+  const int fine_shift = std::max(0, spread_bits - histogram_bits);
+  if (fine_shift + 2 < shift) {
+    shift = fine_shift;
+    base = key_min >> shift;
+#pragma omp parallel num_threads(team) if (team > 1)
+    count_bins(thread_number(), team_size(), false);
+  }
+  const std::size_t bin_first = (key_min >> shift) - base;
+  const std::size_t bin_last = (key_max >> shift) - base;
+
+  // Merge consecutive bins into buckets of about kBucketTarget entries, and work out where
+  // each thread writes in each bucket: thread t after threads 0..t-1, which keeps input order.
+  std::fill(cursors, cursors + bucket_capacity * team, 0u);
+  // A bucket's keys lie between the first key of its first bin and the last of its last bin.
+  const std::uint64_t bin_low_bits = shift == 0 ? 0 : (std::uint64_t{1} << shift) - 1;
+  auto close_bucket = [&](std::size_t bucket, std::size_t size, std::size_t low_bin,
+                          std::size_t high_bin) {
+    bucket_size[bucket] = static_cast<std::uint32_t>(size);
+    bucket_keys[2 * bucket] = (low_bin + base) << shift;
+    bucket_keys[2 * bucket + 1] = ((high_bin + base) << shift) | bin_low_bits;
+  };
+  std::size_t bucket = 0;
+  std::size_t filled = 0;
+  std::size_t low_bin = bin_first, high_bin = bin_first;
+  for (std::size_t bin = bin_first; bin <= bin_last; ++bin) {
+    std::size_t count = histograms[bin];
+    for (int t = 1; t < team; ++t) count += histograms[bins * t + bin];
+    bin_bucket[bin] = static_cast<std::uint32_t>(bucket);
+    if (count == 0) continue;
+    if (filled > 0 && filled + count > kBucketTarget) {
+      close_bucket(bucket, filled, low_bin, high_bin);
+      ++bucket;
+      filled = 0;
+      bin_bucket[bin] = static_cast<std::uint32_t>(bucket);
+    }
+    if (filled == 0) low_bin = bin;
+    high_bin = bin;
+    filled += count;
+    for (int t = 0; t < team; ++t)
+      cursors[bucket_capacity * t + bucket] += histograms[bins * t + bin];
+  }
+  close_bucket(bucket, filled, low_bin, high_bin);
+  bucket_count_ = bucket + 1;
+  bucket_begin[0] = 0;
+  for (std::size_t b = 0; b < bucket_count_; ++b) {
+    const std::size_t padded =
+        (bucket_size[b] + kEntriesPerLine - 1) / kEntriesPerLine * kEntriesPerLine;
+    bucket_begin[b + 1] = bucket_begin[b] + padded;
+    std::size_t position = bucket_begin[b];
+    for (int t = 0; t < team; ++t) {
+      const std::uint32_t count = cursors[bucket_capacity * t + b];
+      cursors[bucket_capacity * t + b] = static_cast<std::uint32_t>(position);
+      firsts[bucket_capacity * t + b] = static_cast<std::uint32_t>(position);
+      position += count;
+    }
+  }
+
+  // Pass 2: scatter the entries into their buckets. Each bucket has a one-line buffer per
+  // thread; a full line goes to memory in one non-temporal write.
+  auto scatter = [&](int t, int team_threads) {
+    const double* const in = score;
+    const std::uint32_t* const rows_in = row;
+    const std::uint32_t* const bucket_of = bin_bucket;
+    const int bin_shift = shift;
+    const std::uint64_t bin_base = base;
+    ThresholdEntry* const out = entries;
+    std::uint32_t* const cursor = cursors + bucket_capacity * t;
+    const std::uint32_t* const first = firsts + bucket_capacity * t;
+    ThresholdEntry* const lines = combine + bucket_capacity * kEntriesPerLine * t;
+    const std::size_t end = chunk_begin(n, t + 1, team_threads);
+    for (std::size_t i = chunk_begin(n, t, team_threads); i < end; ++i) {
+      const std::uint64_t key = threshold_key(-in[i]);
+      const std::uint32_t b = bucket_of[(key >> bin_shift) - bin_base];
+      const std::uint32_t position = cursor[b]++;
+      ThresholdEntry* const line = lines + std::size_t{b} * kEntriesPerLine;
+      line[position % kEntriesPerLine] = {key, static_cast<std::uint32_t>(i), rows_in[i]};
+      if (position % kEntriesPerLine == kEntriesPerLine - 1) {
+        const std::uint32_t line_start = position - (kEntriesPerLine - 1);
+        if (line_start >= first[b]) {
+          stream_line(out + line_start, line);
+        } else {  // the line starts in another thread's part of the bucket
+          for (std::uint32_t p = first[b]; p <= position; ++p) out[p] = line[p % kEntriesPerLine];
+        }
+      }
+    }
+    const std::size_t bucket_total = bucket_count_;
+    for (std::size_t b = 0; b < bucket_total; ++b) {
+      const std::uint32_t position = cursor[b];
+      const std::uint32_t line_start = position / kEntriesPerLine * kEntriesPerLine;
+      const ThresholdEntry* line = lines + b * kEntriesPerLine;
+      for (std::uint32_t p = std::max(line_start, first[b]); p < position; ++p) {
+        out[p] = line[p % kEntriesPerLine];
+      }
+    }
+    finish_streaming();
+  };
+#pragma omp parallel num_threads(team) if (team > 1)
+  scatter(thread_number(), team_size());
+  size_ = n;
+}
+
+namespace {
+
+// Counting sort of a bucket by sub-bin, bin_of(entry) being non-decreasing in the key: counts
+// the entries of each of `sub_bins` bins into `counts` and returns the fullest bin's count.
+template <class BinOf>
+std::uint32_t count_sub_bins(const ThresholdEntry* data, std::size_t count, std::uint32_t* counts,
+                             std::size_t sub_bins, BinOf bin_of) {
+  std::fill(counts, counts + sub_bins, 0u);
+  for (std::size_t i = 0; i < count; ++i) ++counts[bin_of(data[i])];
+  return *std::max_element(counts, counts + sub_bins);
+}
+
+// Moves the entries into `sorted`, bin after bin, each bin in input order; counts[bin] ends as
+// the end of the bin.
+template <class BinOf>
+void scatter_sub_bins(const ThresholdEntry* data, std::size_t count, ThresholdEntry* sorted,
+                      std::uint32_t* counts, std::size_t sub_bins, BinOf bin_of) {
+  std::uint32_t offset = 0;
+  for (std::size_t bin = 0; bin < sub_bins; ++bin) {
+    const std::uint32_t size = counts[bin];
+    counts[bin] = offset;
+    offset += size;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const ThresholdEntry entry = data[i];
+    sorted[counts[bin_of(entry)]++] = entry;
+  }
+}
+
+// Sorts within the sub-bins: one insertion sort over everything when every bin is small (few
+// entries share a bin, so few moves), else bin by bin.
+void sort_within_sub_bins(ThresholdEntry* sorted, std::size_t count, const std::uint32_t* ends,
+                          std::size_t sub_bins, std::uint32_t fullest) {
+  if (fullest < kInsertionRun) {
+    insertion_sort(sorted, count);
+    return;
+  }
+  std::uint32_t begin = 0;
+  for (std::size_t bin = 0; bin < sub_bins; ++bin) {
+    const std::uint32_t end = ends[bin];
+    if (end - begin >= kInsertionRun) {
+      comparison_sort(sorted + begin, end - begin);
+    } else if (end - begin > 1) {
+      insertion_sort(sorted + begin, end - begin);
+    }
+    begin = end;
+  }
+}
+
+}  // namespace
+
+std::span<const ThresholdEntry> ThresholdSorter::sort_bucket(std::size_t bucket, int slot) {
+  if (slot < 0 || slot >= slots_) {
+    throw std::invalid_argument(fmt::format("ThresholdSorter: slot {} of {}", slot, slots_));
+  }
+  Workspace& w = *work_;
+  ThresholdEntry* data =
+      w.entries.get<ThresholdEntry>() + w.bucket_begin.get<std::size_t>()[bucket];
+  const std::size_t count = w.bucket_size.get<std::uint32_t>()[bucket];
+  if (count < 2) return {data, count};
+  if (count <= kSmallBucket) {
+    insertion_sort(data, count);
+    return {data, count};
+  }
+  if (count > w.scratch_entries) {
+    comparison_sort(data, count);
+    return {data, count};
+  }
+  const int sub_bits = std::min(kMaxSubBits, static_cast<int>(std::bit_width(count)));
+  std::uint32_t* counts = w.slots[slot].counts.get<std::uint32_t>();
+  ThresholdEntry* sorted = w.slots[slot].scratch.get<ThresholdEntry>();
+  const std::uint64_t* range_keys = w.bucket_keys.get<std::uint64_t>() + 2 * bucket;
+
+  if (std::bit_width(range_keys[1] - range_keys[0]) > kLinearKeyBits) {
+    // Keys spanning several binary exponents (a small input in one bucket, or a bucket of a
+    // coarse histogram): equal key intervals would hold very unequal numbers of scores, so bin
+    // by threshold value instead.
+    const double low = key_threshold(range_keys[0]);
+    const double width = key_threshold(range_keys[1]) - low;
+    const std::size_t sub_bins = std::size_t{1} << sub_bits;
+    const double scale = static_cast<double>(sub_bins) / width;
+    if (width > 0 && std::isfinite(scale) && scale > 0) {
+      const auto last_bin = static_cast<std::uint32_t>(sub_bins - 1);
+      const auto bin_of = [low, scale, last_bin](const ThresholdEntry& entry) {
+        const double position = (key_threshold(entry.key) - low) * scale;  // monotone in key
+        return position < last_bin ? static_cast<std::uint32_t>(position) : last_bin;
+      };
+      const std::uint32_t fullest = count_sub_bins(data, count, counts, sub_bins, bin_of);
+      scatter_sub_bins(data, count, sorted, counts, sub_bins, bin_of);
+      sort_within_sub_bins(sorted, count, counts, sub_bins, fullest);
+      return {sorted, count};
+    }
+  }
+
+  // Counting sort on the top bits of (key - key_min), with about one sub-bin per entry. The
+  // range first comes from the bucket's histogram bins, which saves a pass over the entries;
+  // only when that range puts many entries in one sub-bin are the actual smallest and largest
+  // keys looked up.
+  std::uint64_t key_min = range_keys[0];
+  std::uint64_t range = range_keys[1] - key_min;
+  int shift = 0;
+  std::size_t sub_bins = 0;
+  std::uint32_t fullest = 0;
+  auto count_by_key = [&] {
+    shift = std::max(0, static_cast<int>(std::bit_width(range)) - sub_bits);
+    sub_bins = static_cast<std::size_t>(range >> shift) + 1;
+    const std::uint64_t low = key_min;  // locals: stores to counts may alias captured ints
+    const int bits = shift;
+    fullest = count_sub_bins(data, count, counts, sub_bins, [low, bits](const ThresholdEntry& e) {
+      return (e.key - low) >> bits;
+    });
+  };
+  count_by_key();
+  if (fullest >= kInsertionRun && shift > 0) {
+    std::uint64_t actual_min = data[0].key, actual_max = data[0].key;
+    for (std::size_t i = 1; i < count; ++i) {
+      actual_min = std::min(actual_min, data[i].key);
+      actual_max = std::max(actual_max, data[i].key);
+    }
+    if (actual_min == actual_max) return {data, count};  // one tie group, in input order
+    if (std::bit_width(actual_max - actual_min) < std::bit_width(range)) {
+      key_min = actual_min;
+      range = actual_max - actual_min;
+      count_by_key();
+    }
+  }
+  const std::uint64_t low = key_min;
+  const int bits = shift;
+  scatter_sub_bins(data, count, sorted, counts, sub_bins,
+                   [low, bits](const ThresholdEntry& e) { return (e.key - low) >> bits; });
+  if (shift > 0) sort_within_sub_bins(sorted, count, counts, sub_bins, fullest);
+  // (with shift 0 every sub-bin holds one key: the scatter sorted)
+  return {sorted, count};
+}
+
+std::span<const ThresholdEntry> ThresholdSorter::sort_bucket_in_place(std::size_t bucket,
+                                                                      int slot) {
+  const std::span<const ThresholdEntry> sorted = sort_bucket(bucket, slot);
+  ThresholdEntry* own =
+      work_->entries.get<ThresholdEntry>() + work_->bucket_begin.get<std::size_t>()[bucket];
+  if (sorted.data() != own) std::memcpy(own, sorted.data(), sorted.size_bytes());
+  return {own, sorted.size()};
+}
+
+}  // namespace aumtrain

@@ -1,0 +1,258 @@
+#include "aumtrain/data/split.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/io/text_format.hpp"
+
+namespace aumtrain {
+namespace {
+
+// Fisher-Yates with our own generator, so a seed gives the same split everywhere.
+void shuffle(std::vector<std::uint32_t>& ids, SplitMix64& rng) {
+  for (std::size_t i = ids.size(); i > 1; --i) {
+    std::swap(ids[i - 1], ids[rng.below(i)]);
+  }
+}
+
+// Moves the dataset's rows so that position k holds the row whose id is order[k].
+void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
+  const std::size_t n = dataset.size();
+  const std::size_t cols = dataset.features.cols;
+  std::vector<std::uint32_t> position_of(n);
+  for (std::size_t p = 0; p < n; ++p) position_of[dataset.row_id[p]] = static_cast<std::uint32_t>(p);
+  std::vector<std::uint32_t> source(n);  // new row k = old row source[k]
+  for (std::size_t k = 0; k < n; ++k) source[k] = position_of[order[k]];
+  position_of.clear();
+  position_of.shrink_to_fit();
+  std::vector<std::uint8_t> placed(n, 0);
+  std::vector<double> buffer(cols);
+  for (std::size_t start = 0; start < n; ++start) {
+    if (placed[start]) continue;
+    if (source[start] == start) {
+      placed[start] = 1;
+      continue;
+    }
+    // Follow the cycle through `start`, holding its first row aside.
+    std::copy_n(dataset.features.row(start), cols, buffer.data());
+    const std::uint8_t first_label = dataset.is_positive[start];
+    const std::uint32_t first_id = dataset.row_id[start];
+    std::size_t k = start;
+    for (;;) {
+      placed[k] = 1;
+      const std::size_t s = source[k];
+      if (s == start) {
+        std::copy_n(buffer.data(), cols, dataset.features.row(k));
+        dataset.is_positive[k] = first_label;
+        dataset.row_id[k] = first_id;
+        break;
+      }
+      std::copy_n(dataset.features.row(s), cols, dataset.features.row(k));
+      dataset.is_positive[k] = dataset.is_positive[s];
+      dataset.row_id[k] = dataset.row_id[s];
+      k = s;
+    }
+  }
+}
+
+FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size_t end,
+                            bool standardize, std::vector<std::string>& constant_columns) {
+  const std::size_t cols = dataset.features.cols;
+  const auto d = static_cast<Eigen::Index>(cols);
+  FeatureMap map;
+  map.multiplier.resize(d);
+  map.offset.resize(d);
+  map.mean.resize(d);
+  map.sd.resize(d);
+  map.fixed_at_zero.assign(cols, 0);
+  for (std::size_t j = 0; j < cols; ++j) {
+    const auto jj = static_cast<Eigen::Index>(j);
+    const double center = dataset.center[j], scale = dataset.scale[j];
+    if (!standardize) {
+      map.multiplier[jj] = scale;
+      map.offset[jj] = center;
+      map.mean[jj] = 0.0;
+      map.sd[jj] = 1.0;
+      continue;
+    }
+    double low = dataset.features.row(begin)[j], high = low, sum = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double z = dataset.features.row(i)[j];
+      low = std::min(low, z);
+      high = std::max(high, z);
+      sum += z;
+    }
+    if (low == high) {
+      constant_columns.push_back(dataset.feature_names[j]);
+      map.multiplier[jj] = 0.0;
+      map.offset[jj] = 0.0;
+      map.mean[jj] = center + scale * low;
+      map.sd[jj] = 0.0;
+      map.fixed_at_zero[j] = 1;
+      continue;
+    }
+    const double count = static_cast<double>(end - begin);
+    const double mean = sum / count;
+    double squares = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double deviation = dataset.features.row(i)[j] - mean;
+      squares += deviation * deviation;
+    }
+    const double sd = std::sqrt(squares / count);
+    map.multiplier[jj] = 1.0 / sd;
+    map.offset[jj] = -mean / sd;
+    map.mean[jj] = center + scale * mean;
+    map.sd[jj] = scale * sd;
+  }
+  return map;
+}
+
+}  // namespace
+
+const char* set_name(SetName set) {
+  switch (set) {
+    case SetName::subtrain: return "subtrain";
+    case SetName::validation: return "validation";
+    case SetName::test: return "test";
+  }
+  return "?";
+}
+
+const SetRows& PreparedSplit::set(SetName name) const {
+  switch (name) {
+    case SetName::subtrain: return subtrain;
+    case SetName::validation: return validation;
+    case SetName::test: break;
+  }
+  return test;
+}
+
+std::uint64_t SplitMix64::next() {
+  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t SplitMix64::below(std::uint64_t bound) {
+  // Rejection sampling removes the bias of a plain modulo.
+  const std::uint64_t limit = bound * (UINT64_MAX / bound);
+  std::uint64_t x;
+  do {
+    x = next();
+  } while (x >= limit);
+  return x % bound;
+}
+
+double SplitMix64::normal() {
+  const double u1 = (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
+  const double u2 = static_cast<double>(next() >> 11) * 0x1.0p-53;
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
+PreparedSplit prepare_split(Dataset& dataset, const SplitConfig& config, std::uint64_t seed,
+                            std::optional<double> positive_fraction) {
+  const std::size_t n = dataset.size();
+  std::vector<std::uint8_t> positive_by_id(n);
+  for (std::size_t p = 0; p < n; ++p) positive_by_id[dataset.row_id[p]] = dataset.is_positive[p];
+  std::vector<std::uint32_t> ids[2];
+  for (std::uint32_t id = 0; id < n; ++id) ids[positive_by_id[id]].push_back(id);
+
+  PreparedSplit split;
+  split.seed = seed;
+  split.positive_fraction = positive_fraction;
+  SplitMix64 rng(seed);
+  // parts[set][class]: the ids of each set, per class, in shuffled order.
+  std::vector<std::uint32_t> parts[3][2];
+  std::vector<std::uint32_t> unused;
+  for (int label = 0; label < 2; ++label) {
+    shuffle(ids[label], rng);
+    const auto count = static_cast<double>(ids[label].size());
+    const auto test = static_cast<std::size_t>(std::llround(config.test * count));
+    const auto validation =
+        static_cast<std::size_t>(std::llround(config.validation * (count - static_cast<double>(test))));
+    const auto begin = ids[label].begin();
+    parts[2][label].assign(begin, begin + static_cast<std::ptrdiff_t>(test));
+    parts[1][label].assign(begin + static_cast<std::ptrdiff_t>(test),
+                           begin + static_cast<std::ptrdiff_t>(test + validation));
+    parts[0][label].assign(begin + static_cast<std::ptrdiff_t>(test + validation), ids[label].end());
+  }
+  if (positive_fraction) {
+    const double p = *positive_fraction;
+    for (int set = 0; set < 2; ++set) {
+      auto& positives = parts[set][1];
+      const double negatives = static_cast<double>(parts[set][0].size());
+      const auto keep = static_cast<std::size_t>(std::max<long long>(2, std::llround(p * negatives / (1 - p))));
+      if (keep < positives.size()) {
+        unused.insert(unused.end(), positives.begin() + static_cast<std::ptrdiff_t>(keep), positives.end());
+        positives.resize(keep);
+      } else if (keep > positives.size()) {
+        split.warnings.push_back(fmt::format(
+            "{}, seed {}: positive fraction {} is not reachable in {}: it has {} positives for {} "
+            "negatives (fraction {:.3f}); all positives are kept",
+            dataset.name, seed, format_number(p), set_name(static_cast<SetName>(set)),
+            positives.size(), parts[set][0].size(),
+            static_cast<double>(positives.size()) / (negatives + static_cast<double>(positives.size()))));
+      }
+    }
+  }
+  bool too_few = false;
+  for (int set = 0; set < 3; ++set) too_few = too_few || parts[set][0].size() < 2 || parts[set][1].size() < 2;
+  if (too_few) {
+    throw DataError(fmt::format(
+        "{}, seed {}{}: too few examples of a class for AUC: subtrain has {} positive and {} "
+        "negative examples, validation {} and {}, test {} and {}; every set needs at least 2 of "
+        "each class: give more data, or change split.test or split.validation",
+        dataset.name, seed,
+        positive_fraction ? ", positive fraction " + format_number(*positive_fraction) : "",
+        parts[0][1].size(), parts[0][0].size(), parts[1][1].size(), parts[1][0].size(),
+        parts[2][1].size(), parts[2][0].size()));
+  }
+
+  std::vector<std::uint32_t> order;
+  order.reserve(n);
+  std::size_t bounds[4] = {0, 0, 0, 0};
+  for (int set = 0; set < 3; ++set) {
+    const std::size_t start = order.size();
+    order.insert(order.end(), parts[set][0].begin(), parts[set][0].end());
+    order.insert(order.end(), parts[set][1].begin(), parts[set][1].end());
+    std::sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.end());
+    bounds[set + 1] = order.size();
+  }
+  std::sort(unused.begin(), unused.end());
+  order.insert(order.end(), unused.begin(), unused.end());
+  reorder_rows(dataset, order);
+
+  SetRows* sets[3] = {&split.subtrain, &split.validation, &split.test};
+  for (int set = 0; set < 3; ++set) {
+    SetRows& rows = *sets[set];
+    rows.begin = bounds[set];
+    rows.end = bounds[set + 1];
+    rows.targets = make_binary_targets_from_flags(
+        std::vector<std::uint8_t>(dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.begin),
+                                  dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.end)));
+  }
+  std::vector<std::string> constant_columns;
+  split.feature_map = make_feature_map(dataset, split.subtrain.begin, split.subtrain.end,
+                                       config.standardize, constant_columns);
+  if (constant_columns.size() == dataset.features.cols) {
+    throw DataError(fmt::format(
+        "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
+        "examples; check the feature columns (data.features, data.exclude)",
+        dataset.name, seed));
+  }
+  if (!constant_columns.empty()) {
+    std::vector<std::string> quoted;
+    for (const auto& name : constant_columns) quoted.push_back("'" + name + "'");
+    split.warnings.push_back(fmt::format(
+        "{}, seed {}: {} {} constant on subtrain and keep weight 0: {}", dataset.name, seed,
+        constant_columns.size(), constant_columns.size() == 1 ? "column is" : "columns are",
+        fmt::join(quoted, ", ")));
+  }
+  return split;
+}
+
+}  // namespace aumtrain

@@ -1,0 +1,109 @@
+#include "aumtrain/io/run_directory.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <system_error>
+
+#include "aumtrain/core/errors.hpp"
+
+namespace aumtrain {
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path sibling(const fs::path& target, std::string_view tag) {
+  return target.parent_path() /
+         fmt::format(".{}.{}-{}", target.filename().string(), tag, ::getpid());
+}
+
+}  // namespace
+
+RunDirectory::RunDirectory(const fs::path& target, bool force, std::string_view option)
+    : force_(force) {
+  std::error_code error;
+  if (target.empty()) throw ConfigError(fmt::format("{} is empty; give a directory to write to", option));
+  target_ = fs::absolute(target, error).lexically_normal();
+  if (target_.filename().empty()) target_ = target_.parent_path();
+  if (fs::exists(target_, error)) {
+    const bool empty_directory = fs::is_directory(target_, error) && fs::is_empty(target_, error);
+    if (!empty_directory && !force_) {
+      throw ConfigError(fmt::format(
+          "{}: {} already exists and is not empty; aumtrain never overwrites earlier results: "
+          "choose another directory, move it away, or pass --force to replace it",
+          option, target.string()));
+    }
+  }
+  for (fs::path parent = target_.parent_path(); !parent.empty() && !fs::exists(parent, error);
+       parent = parent.parent_path()) {
+    created_parents_.push_back(parent);
+  }
+  fs::create_directories(target_.parent_path(), error);
+  staging_ = sibling(target_, "partial");
+  fs::remove_all(staging_, error);
+  if (!fs::create_directory(staging_, error)) {
+    remove_created_parents();
+    throw ConfigError(fmt::format("{}: cannot create {} ({}); choose a directory you can write to",
+                                  option, staging_.parent_path().string(),
+                                  error ? error.message() : "unknown reason"));
+  }
+}
+
+RunDirectory::~RunDirectory() {
+  if (!committed_) {
+    std::error_code ignored;
+    fs::remove_all(staging_, ignored);
+    remove_created_parents();
+  }
+}
+
+void RunDirectory::remove_created_parents() noexcept {
+  std::error_code ignored;
+  for (const auto& parent : created_parents_) fs::remove(parent, ignored);  // only if empty
+}
+
+void RunDirectory::commit() {
+  std::error_code error;
+  fs::path replaced;
+  if (fs::exists(target_, error)) {
+    replaced = sibling(target_, "replaced");
+    fs::remove_all(replaced, error);
+    fs::rename(target_, replaced, error);
+    if (error) {
+      throw RunError(fmt::format("cannot move the earlier {} aside ({}); the new results are in {}",
+                                 target_.string(), error.message(), staging_.string()));
+    }
+  }
+  fs::rename(staging_, target_, error);
+  if (error) {
+    committed_ = true;  // keep the staging directory: it holds the only copy of the results
+    throw RunError(fmt::format("cannot move the results into {} ({}); they are in {}",
+                               target_.string(), error.message(), staging_.string()));
+  }
+  committed_ = true;
+  if (!replaced.empty()) fs::remove_all(replaced, error);
+}
+
+void write_file_atomically(const fs::path& file, std::string_view content) {
+  const fs::path temporary = sibling(file, "writing");
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      throw RunError(fmt::format("cannot write {}; check the disk space and permissions",
+                                 file.string()));
+    }
+  }
+  std::error_code error;
+  fs::rename(temporary, file, error);
+  if (error) {
+    fs::remove(temporary, error);
+    throw RunError(fmt::format("cannot write {}: {}", file.string(), error.message()));
+  }
+}
+
+}  // namespace aumtrain

@@ -1,0 +1,197 @@
+#include "aumtrain/train/trainer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "aumtrain/train/experiment.hpp"
+#include "test_helpers.hpp"
+
+namespace aumtrain {
+namespace {
+
+// Two noisy Gaussian classes in d dimensions; positives shifted along every feature.
+struct ToySet {
+  RowMajorMatrix features;
+  BinaryTargets targets;
+};
+
+ToySet toy_set(unsigned seed, Eigen::Index n, Eigen::Index d, double positive_rate,
+               double shift = 0.7) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  std::bernoulli_distribution positive(positive_rate);
+  ToySet s;
+  s.features.resize(n, d);
+  std::vector<double> labels;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const bool p = i < 2 || (i >= 4 && positive(rng));  // at least two of each class
+    labels.push_back(p);
+    for (Eigen::Index j = 0; j < d; ++j) s.features(i, j) = normal(rng) + (p ? shift : 0.0);
+  }
+  s.targets = make_binary_targets(labels);
+  return s;
+}
+
+struct Toy {
+  ToySet subtrain, validation, test;
+  FeatureMap map;
+  TrainingData data() const {
+    auto rows = [](const ToySet& s) {
+      return LabeledRows{MatrixView(s.features.data(), s.features.rows(), s.features.cols()),
+                         &s.targets};
+    };
+    return {rows(subtrain), rows(validation), rows(test), &map};
+  }
+};
+
+Toy make_toy(Eigen::Index d = 3, double positive_rate = 0.3) {
+  return {toy_set(1, 200, d, positive_rate), toy_set(2, 100, d, positive_rate),
+          toy_set(3, 100, d, positive_rate), FeatureMap::identity(static_cast<std::size_t>(d))};
+}
+
+TEST(Trainer, SmallStepLogisticDescentDecreasesTheLossEveryIteration) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.step_size = 0.05;
+  params.max_iterations = 200;
+  params.log_every = 1;
+  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  ASSERT_EQ(r.status, RunStatus::completed);
+  ASSERT_EQ(r.curve.size(), 201u);
+  for (std::size_t t = 1; t < r.curve.size(); ++t) {
+    EXPECT_LT(r.curve[t].subtrain.loss, r.curve[t - 1].subtrain.loss) << "iteration " << t;
+  }
+  EXPECT_NEAR(r.curve[0].subtrain.loss, std::log(2.0), 1e-14);  // w = 0, b = 0
+}
+
+TEST(Trainer, AumRaisesValidationAucAboveIterationZero) {
+  const Toy toy = make_toy(4, 0.1);
+  AumLoss loss(Denominator::rate);
+  TrainerParams params;
+  params.step_size = 0.1;
+  params.max_iterations = 50;
+  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  EXPECT_EQ(r.curve[0].validation.auc, 0.5);  // w = 0: every score tied
+  EXPECT_GT(r.best_validation_auc, 0.8);
+  EXPECT_GT(r.best_iteration, 0);
+  EXPECT_EQ(r.best_model.intercept, 0.0);  // AUM learns no intercept
+  // The best model's validation AUC is what was recorded for it.
+  std::vector<double> scores(100);
+  r.best_model.scores(toy.data().validation.features, toy.map, scores);
+  AumKernel kernel;
+  EXPECT_EQ(kernel.summary(scores, toy.validation.targets.error_diffs, {1, 1}).auc,
+            r.best_validation_auc);
+}
+
+TEST(Trainer, AumFromZeroGivesTheSameAucCurveAtEveryStepSize) {
+  // AUM's gradient is scale-invariant, so from w = 0 the iterates of step size a are a times
+  // those of step size 1, and AUC does not see the scale (math §6).
+  const Toy toy = make_toy();
+  AumLoss loss(Denominator::rate);
+  TrainerParams params;
+  params.max_iterations = 30;
+  params.step_size = 1.0;
+  const TrainResult one = train_linear_model(toy.data(), loss, params);
+  params.step_size = 0.25;
+  const TrainResult quarter = train_linear_model(toy.data(), loss, params);
+  for (std::size_t t = 0; t < one.curve.size(); ++t) {
+    EXPECT_EQ(one.curve[t].validation.auc, quarter.curve[t].validation.auc) << "iteration " << t;
+    EXPECT_NEAR(one.curve[t].weight_norm, 4 * quarter.curve[t].weight_norm,
+                1e-9 * one.curve[t].weight_norm);
+  }
+}
+
+TEST(Trainer, RecordsEveryLogEveryIterationsTheLastAndALogSpacedGrid) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.step_size = 0.5;
+  params.max_iterations = 45;
+  params.log_every = 20;
+  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  std::vector<int> iterations;
+  for (const auto& record : r.curve) iterations.push_back(record.iteration);
+  EXPECT_EQ(iterations, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 45}));
+  for (const auto& record : r.curve) {
+    EXPECT_GT(record.test.auc, 0.0);
+    EXPECT_GT(record.test.loss, 0.0);
+  }
+}
+
+TEST(Trainer, PatienceStopsEarly) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.step_size = 1.0;
+  params.max_iterations = 1000;
+  params.patience = 5;
+  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  EXPECT_EQ(r.status, RunStatus::stopped_early);
+  EXPECT_EQ(r.iterations, r.best_iteration + 5);
+}
+
+TEST(Trainer, OverflowingScoresMarkTheRunDivergedAndKeepTheBestSoFar) {
+  Toy toy = make_toy();
+  toy.map.multiplier *= 1e300;  // features of size 1e300: the first step overflows
+  SquaredHingeAllPairsLoss loss(1.0);
+  TrainerParams params;
+  params.step_size = 1.0;
+  params.max_iterations = 10;
+  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  EXPECT_EQ(r.status, RunStatus::diverged);
+  EXPECT_NE(r.message.find("try a smaller step size"), std::string::npos) << r.message;
+  EXPECT_EQ(r.best_iteration, 0);
+  EXPECT_EQ(r.best_validation_auc, 0.5);
+  for (const auto& record : r.curve) EXPECT_FALSE(std::isnan(record.validation.auc));
+}
+
+TEST(Trainer, ProgressCallbackCanInterrupt) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.max_iterations = 100;
+  const TrainResult r =
+      train_linear_model(toy.data(), loss, params, [](int iteration, double) { return iteration < 7; });
+  EXPECT_EQ(r.status, RunStatus::interrupted);
+  EXPECT_EQ(r.iterations, 7);
+}
+
+TEST(Trainer, RandomInitIsSeededAndDeterministic) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.init = InitKind::random;
+  params.max_iterations = 3;
+  params.seed = 11;
+  const TrainResult a = train_linear_model(toy.data(), loss, params);
+  const TrainResult b = train_linear_model(toy.data(), loss, params);
+  EXPECT_NE(a.curve[0].weight_norm, 0.0);
+  EXPECT_EQ(a.curve[0].validation.auc, b.curve[0].validation.auc);
+  EXPECT_EQ(a.best_model.weights, b.best_model.weights);
+  params.seed = 12;
+  EXPECT_NE(train_linear_model(toy.data(), loss, params).curve[0].weight_norm, a.curve[0].weight_norm);
+}
+
+RunRecord record(double step, int best_iteration, double best_auc) {
+  RunRecord r;
+  r.key.step_size = step;
+  r.result.best_iteration = best_iteration;
+  r.result.best_validation_auc = best_auc;
+  return r;
+}
+
+TEST(Selection, PicksTheMaximumValidationAucThenFewestIterationsThenSmallestStep) {
+  const RunRecord a = record(0.1, 50, 0.90), b = record(1.0, 20, 0.93), c = record(10, 10, 0.93),
+                  d = record(0.01, 10, 0.93), e = record(100, -1, std::nan(""));
+  EXPECT_EQ(select_best_run({&a, &b}), &b);
+  EXPECT_EQ(select_best_run({&a, &b, &c}), &c);        // same AUC, fewer iterations
+  EXPECT_EQ(select_best_run({&c, &d, &b}), &d);        // same AUC and iterations: smaller step
+  EXPECT_EQ(select_best_run({&e, &a}), &a);            // a run with no valid iteration is skipped
+  EXPECT_EQ(select_best_run({&e}), nullptr);
+}
+
+}  // namespace
+}  // namespace aumtrain
