@@ -88,7 +88,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   for (const auto& c : configs) {
     const std::size_t per_dataset = c.split.positive_fractions.size() * c.split.seeds.size();
     groups += c.datasets.size() * per_dataset;
-    runs += c.datasets.size() * per_dataset * c.train.losses.size() * c.train.step_sizes.size();
+    runs += c.datasets.size() * per_dataset * c.train.losses.size() * c.train.optimizers.front().step_sizes.size();
   }
   RunDirectory run_directory(directory, options.force);
   const fs::path staging = run_directory.staging();

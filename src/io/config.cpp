@@ -325,7 +325,8 @@ TrainConfig read_train(const Field& field) {
     }
   }
   if (const Field f = field.child("step_sizes"); f.defined()) {
-    train.step_sizes.clear();
+    auto& step_sizes = train.optimizers.front().step_sizes;
+    step_sizes.clear();
     if (f.is_sequence() && f.size() == 0) f.fail("the list is empty; give step sizes like [0.01, 0.1, 1]");
     const std::size_t count = f.is_sequence() ? f.size() : 1;
     for (std::size_t i = 0; i < count; ++i) {
@@ -334,11 +335,10 @@ TrainConfig read_train(const Field& field) {
       if (!(step > 0) || !std::isfinite(step)) {
         item.fail(fmt::format("{} is out of range; step sizes must be finite and > 0", step));
       }
-      if (std::find(train.step_sizes.begin(), train.step_sizes.end(), step) !=
-          train.step_sizes.end()) {
+      if (std::find(step_sizes.begin(), step_sizes.end(), step) != step_sizes.end()) {
         item.fail(fmt::format("step size {} is listed twice", step));
       }
-      train.step_sizes.push_back(step);
+      step_sizes.push_back(step);
     }
   }
   if (const Field f = field.child("max_iterations"); !f.is_null()) {
@@ -570,7 +570,7 @@ std::string to_yaml(const ExperimentConfig& config) {
   }
   out << YAML::EndSeq;
   std::vector<std::string> steps;
-  for (double step : train.step_sizes) steps.push_back(format_number(step));
+  for (double step : train.optimizers.front().step_sizes) steps.push_back(format_number(step));
   out << YAML::Key << "step_sizes" << YAML::Value << YAML::Flow << steps;
   out << YAML::Key << "max_iterations" << YAML::Value << train.max_iterations;
   out << YAML::Key << "init" << YAML::Value << (train.init == InitKind::zeros ? "zeros" : "random");

@@ -126,7 +126,7 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
     Dataset& dataset = plan.dataset;
     std::vector<Job> jobs;
     for (const LossSpec& loss : config.train.losses) {
-      for (double step : config.train.step_sizes) jobs.push_back({&loss, step});
+      for (double step : config.train.optimizers.front().step_sizes) jobs.push_back({&loss, step});
     }
     {
       for (const auto& positive_fraction : config.split.positive_fractions) {

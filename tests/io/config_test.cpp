@@ -71,7 +71,7 @@ TEST(Config, ReadsEveryKey) {
   EXPECT_EQ(loss_display_name(c.train.losses[0]), "aum.count");
   EXPECT_EQ(c.train.losses[1].name, "logistic");
   EXPECT_EQ(c.train.losses[2].margin, 0.5);
-  EXPECT_EQ(c.train.step_sizes, (std::vector<double>{0.5, 2}));
+  EXPECT_EQ(c.train.optimizers.front().step_sizes, (std::vector<double>{0.5, 2}));
   EXPECT_EQ(c.train.max_iterations, 30);
   EXPECT_EQ(c.train.init, InitKind::random);
   EXPECT_EQ(c.train.patience, 7);
@@ -87,7 +87,7 @@ TEST(Config, DefaultsFillWhatIsNotGiven) {
   EXPECT_EQ(c.split.test, 0.25);
   EXPECT_EQ(c.split.seeds, (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(c.train.losses.size(), 5u);
-  EXPECT_EQ(c.train.step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
+  EXPECT_EQ(c.train.optimizers.front().step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
   EXPECT_EQ(c.train.max_iterations, 1000);
   EXPECT_EQ(c.output.directory, "runs/mini");
   EXPECT_EQ(c.datasets[0].data.delimiter, 0);
@@ -99,7 +99,7 @@ TEST(Config, ResolvedYamlReadsBackTheSame) {
   const ExperimentConfig again = load_config(dir.write("resolved.yaml", to_yaml(c)), {});
   EXPECT_EQ(to_yaml(again), to_yaml(c));
   EXPECT_EQ(again.split.positive_fractions, c.split.positive_fractions);
-  EXPECT_EQ(again.train.step_sizes, c.train.step_sizes);
+  EXPECT_EQ(again.train.optimizers.front().step_sizes, c.train.optimizers.front().step_sizes);
 }
 
 TEST(Config, ShippedConfigsLoad) {

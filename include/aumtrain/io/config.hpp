@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aumtrain/model/losses.hpp"
@@ -38,10 +39,36 @@ struct SplitConfig {
   bool standardize = true;  ///< scale features with subtrain means and standard deviations
 };
 
-/// `train:` — the grid of runs and the gradient descent settings.
+/// How an optimizer's line search chooses its step for AUM (see core/line_search.hpp).
+enum class LineSearchRule {
+  min_aum,     ///< the first local minimum of AUM along the ray
+  max_auc,     ///< the middle of the first interval where AUC stops rising
+  iterations,  ///< walk max_events events and take the step of least AUM among them
+};
+
+/// Which set's scores a line search walks: the direction always comes from subtrain.
+enum class SearchSet { subtrain, validation };
+
+/// One item of `train.optimizers`.
+struct OptimizerSpec {
+  std::string name = "constant";  ///< constant | line_search
+  /// constant: its step sizes, one run per step size.
+  std::vector<double> step_sizes = {0.001, 0.01, 0.1, 1, 10};
+  /// line_search, AUM only: the rule that chooses the step along the ray.
+  LineSearchRule stop = LineSearchRule::min_aum;
+  /// line_search, AUM only: the most events one search walks; when it is reached, the best
+  /// step seen so far is taken and the step counts as capped.
+  long long max_events = 100000;
+  /// line_search: the set whose scores the search is scored on.
+  SearchSet set = SearchSet::subtrain;
+};
+
+/// `train:` — the grid of runs and the settings of gradient descent.
 struct TrainConfig {
   std::vector<LossSpec> losses;     ///< default: every loss (aum rate and count, logistic, ...)
-  std::vector<double> step_sizes = {0.001, 0.01, 0.1, 1, 10};
+  /// default: one constant optimizer with the default step sizes. `train.step_sizes: [...]`
+  /// alone is shorthand for `optimizers: [{name: constant, step_sizes: [...]}]`.
+  std::vector<OptimizerSpec> optimizers = {OptimizerSpec{}};
   int max_iterations = 1000;        ///< gradient steps per run, >= 1
   InitKind init = InitKind::zeros;  ///< random: N(0, 1/D) weights from the split's seed
   std::optional<int> patience;      ///< stop when validation AUC has not improved this long
@@ -79,6 +106,9 @@ std::string to_yaml(const ExperimentConfig& config);
 
 /// The name of a loss as it appears in results: aum.rate, aum.count, logistic, ...
 std::string loss_display_name(const LossSpec& spec);
+
+std::string_view line_search_rule_name(LineSearchRule rule);
+std::string_view search_set_name(SearchSet set);
 
 /// "as-is" for nullopt, otherwise the shortest decimal.
 std::string positive_fraction_label(const std::optional<double>& fraction);
