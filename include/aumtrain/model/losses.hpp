@@ -1,7 +1,9 @@
-// Loss functions of scores (math §7). Every loss works on the score vector s = X w + b and writes
-// dL/ds into a buffer the caller owns; the linear model applies X^T once.
+// Loss functions of scores. Every loss works on the score vector s = X w + b and writes dL/ds
+// into a buffer the caller owns; the linear model applies X^T once. Each loss lives in its own
+// file under src/model/losses/ and registers itself by name, so adding a loss is one new file.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -42,14 +44,22 @@ struct LossSpec {
   double margin = 1.0;
 };
 
-/// The names make_loss accepts.
+/// Makes a loss from its spec; `threads` is how many threads it may use.
+using LossMaker = std::function<std::unique_ptr<Loss>(const LossSpec& spec, int threads)>;
+
+/// Adds a loss to the registry under `name`; returns true so that it can initialise a static.
+/// Use AUMTRAIN_REGISTER_LOSS in the loss's own file.
+bool register_loss(std::string_view name, LossMaker maker);
+
+/// The names make_loss accepts, in alphabetical order. Registration happens before main()
+/// starts, so the list is complete whenever it is asked for.
 const std::vector<std::string_view>& loss_names();
 
 /// Makes a loss by name; an unknown name throws ConfigError listing loss_names(). `threads` is
 /// how many threads a loss may use (the AUM kernel uses them from N = 2^18 on).
 std::unique_ptr<Loss> make_loss(const LossSpec& spec, int threads = 1);
 
-/// AUM (math §2, §4): the mean of the left and right directional derivatives is the gradient.
+/// AUM: the mean of the left and right directional derivatives is the gradient.
 class AumLoss final : public Loss {
  public:
   explicit AumLoss(Denominator denominator, int threads = 1)
@@ -58,6 +68,7 @@ class AumLoss final : public Loss {
   bool learns_intercept() const override { return false; }
   double value_and_gradient(std::span<const double> scores, const BinaryTargets& targets,
                             std::span<double> gradient) override;
+  Denominator denominator() const noexcept { return denominator_; }
 
  private:
   Denominator denominator_;
@@ -104,3 +115,11 @@ double softplus(double x) noexcept;
 double sigmoid(double x) noexcept;
 
 }  // namespace aumtrain
+
+/// Registers a loss under NAME (a string literal) with MAKER, a callable
+/// (const LossSpec&, int threads) -> std::unique_ptr<Loss>. Put it in the loss's own file.
+#define AUMTRAIN_REGISTER_LOSS(IDENTIFIER, NAME, MAKER)                   \
+  namespace {                                                             \
+  [[maybe_unused]] const bool aumtrain_loss_registered_##IDENTIFIER =     \
+      ::aumtrain::register_loss(NAME, MAKER);                             \
+  }

@@ -1,0 +1,23 @@
+// The logistic loss, the weighted mean of log(1 + exp(-z s)) over all examples.
+#include "aumtrain/model/losses.hpp"
+#include "loss_checks.hpp"
+
+namespace aumtrain {
+
+double LogisticLoss::value_and_gradient(std::span<const double> scores,
+                                        const BinaryTargets& targets,
+                                        std::span<double> gradient) {
+  loss_detail::check_sizes("logistic", scores, targets, gradient);
+  const double total = targets.positive_weight + targets.negative_weight;
+  if (!(total > 0)) {
+    throw DataError("the logistic loss needs at least one example with positive weight");
+  }
+  return loss_detail::weighted_logistic(scores, targets, gradient,
+                                        [&](std::size_t i) { return targets.weight_of(i) / total; });
+}
+
+}  // namespace aumtrain
+
+AUMTRAIN_REGISTER_LOSS(logistic, "logistic", [](const aumtrain::LossSpec&, int) {
+  return std::make_unique<aumtrain::LogisticLoss>();
+})

@@ -1,0 +1,49 @@
+// Checks and sums shared by the losses' own files.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <span>
+#include <stdexcept>
+#include <string_view>
+
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/model/losses.hpp"
+
+namespace aumtrain::loss_detail {
+
+inline void check_sizes(std::string_view loss, std::span<const double> scores,
+                        const BinaryTargets& targets, std::span<double> gradient) {
+  if (scores.size() != targets.size() || gradient.size() != scores.size()) {
+    throw std::invalid_argument(fmt::format("{}: {} scores, {} targets, {} gradient entries",
+                                            loss, scores.size(), targets.size(),
+                                            gradient.size()));
+  }
+}
+
+inline void require_both_classes(std::string_view loss, const BinaryTargets& targets) {
+  if (!(targets.positive_weight > 0) || !(targets.negative_weight > 0)) {
+    throw DataError(fmt::format(
+        "the {} loss needs examples of both classes, but this set has {} positive and {} "
+        "negative examples (weights {} and {})",
+        loss, targets.positive_count, targets.negative_count, targets.positive_weight,
+        targets.negative_weight));
+  }
+}
+
+/// Both logistic losses: sum_i c_i softplus(-z_i s_i), where c_i is example i's share of the
+/// total weight, and dL/ds_i = -z_i c_i sigmoid(-z_i s_i).
+template <class ShareOf>
+double weighted_logistic(std::span<const double> scores, const BinaryTargets& targets,
+                         std::span<double> gradient, ShareOf share_of) {
+  double loss = 0.0;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const double z = targets.is_positive[i] ? 1.0 : -1.0;
+    const double share = share_of(i);
+    loss += share * softplus(-z * scores[i]);
+    gradient[i] = -z * share * sigmoid(-z * scores[i]);
+  }
+  return loss;
+}
+
+}  // namespace aumtrain::loss_detail
