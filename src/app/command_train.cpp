@@ -62,7 +62,7 @@ class ProgressThrottle {
                                   .count();
 };
 
-int run_training(const TrainOptions& options, const std::string& command_line) {
+std::vector<ExperimentConfig> load_configs(const TrainOptions& options) {
   std::vector<ExperimentConfig> configs;
   for (const auto& path : options.configs) configs.push_back(load_config(path, options.overrides));
   std::set<std::string> names;
@@ -75,58 +75,81 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
       }
     }
   }
-  std::string directory = options.output;
-  if (directory.empty()) {
-    if (configs.size() > 1) {
-      throw ConfigError("several configs are compared into one run directory: name it with "
-                        "--output DIR");
-    }
-    directory = configs.front().output.directory;
-  }
+  return configs;
+}
 
-  std::size_t groups = 0, runs = 0;
-  for (const auto& c : configs) {
-    const std::size_t per_dataset = c.split.positive_fractions.size() * c.split.seeds.size();
-    groups += c.datasets.size() * per_dataset;
-    runs += c.datasets.size() * per_dataset * c.train.losses.size() * c.train.optimizers.front().step_sizes.size();
+std::string run_directory_of(const TrainOptions& options,
+                             const std::vector<ExperimentConfig>& configs) {
+  if (!options.output.empty()) return options.output;
+  if (configs.size() > 1) {
+    throw ConfigError("several configs are compared into one run directory: name it with "
+                      "--output DIR");
   }
-  RunDirectory run_directory(directory, options.force);
-  const fs::path staging = run_directory.staging();
-  spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
-               "loss and step size; results go to {}",
-               runs, groups, directory);
+  return configs.front().output.directory;
+}
+
+// How much work the experiment is: splits (dataset x positive fraction x seed) and runs.
+struct GridSize {
+  std::size_t groups = 0;
+  std::size_t runs = 0;
+  bool all_constant = true;  // every optimizer is the constant one
+};
+
+GridSize grid_size(const std::vector<ExperimentConfig>& configs) {
+  GridSize size;
+  for (const auto& c : configs) {
+    const std::size_t groups =
+        c.datasets.size() * c.split.positive_fractions.size() * c.split.seeds.size();
+    std::size_t runs_per_loss = 0;
+    for (const auto& optimizer : c.train.optimizers) {
+      runs_per_loss += optimizer_maker(optimizer.name).run_step_sizes(optimizer).size();
+      size.all_constant = size.all_constant && optimizer.name == "constant";
+    }
+    size.groups += groups;
+    size.runs += groups * c.train.losses.size() * runs_per_loss;
+  }
+  return size;
+}
+
+void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>& configs) {
   if (configs.size() == 1) {
     write_file_atomically(staging / "config.yaml", to_yaml(configs.front()));
-  } else {
-    fs::create_directories(staging / "configs");
-    for (const auto& c : configs) write_file_atomically(staging / "configs" / (c.name + ".yaml"), to_yaml(c));
+    return;
   }
+  fs::create_directories(staging / "configs");
+  for (const auto& c : configs) {
+    write_file_atomically(staging / "configs" / (c.name + ".yaml"), to_yaml(c));
+  }
+}
 
-  LearningCurveWriter curves(staging);
-  std::size_t finished_groups = 0;
-  ProgressThrottle throttle;
-  ExperimentEvents events;
-  events.dataset_loaded = [](const Dataset& d) {
-    spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
-                 d.positive_count(), d.features.cols, d.source);
-    if (d.dropped_rows > 0) {
-      spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows)", d.name,
-                   d.dropped_rows);
-    }
-  };
-  events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
-  events.run_finished = [&](const RunRecord& record) {
-    curves.append(record);
-    const TrainResult& r = record.result;
-    if (r.status == RunStatus::diverged) {
-      spdlog::debug("{}: diverged: {}", describe(record.key), r.message);
-    }
-    spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s)",
-                  describe(record.key), run_status_name(r.status), r.iterations,
-                  format_number(r.best_validation_auc), r.best_iteration, r.seconds);
-  };
-  events.group_finished = [&](const std::vector<Selection>& selections, double seconds) {
-    ++finished_groups;
+void log_dataset(const Dataset& d) {
+  spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
+               d.positive_count(), d.features.cols, d.source);
+  if (d.dropped_rows > 0) {
+    spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows)", d.name,
+                 d.dropped_rows);
+  }
+}
+
+void log_run(const RunRecord& record) {
+  const TrainResult& r = record.result;
+  if (r.status == RunStatus::diverged || r.status == RunStatus::converged) {
+    spdlog::debug("{}: {}: {}", describe(record.key), run_status_name(r.status), r.message);
+  }
+  spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s){}",
+                describe(record.key), run_status_name(r.status), r.iterations,
+                format_number(r.best_validation_auc), r.best_iteration, r.seconds,
+                r.capped_steps ? fmt::format("; {} of its line searches hit max_events",
+                                             r.capped_steps)
+                               : "");
+}
+
+// One line per finished split: its time, the best loss and optimizer, and what went wrong.
+class GroupLogger {
+ public:
+  GroupLogger(const GridSize& size) : size_(size) {}
+  void operator()(const std::vector<Selection>& selections, double seconds) {
+    ++finished_;
     const Selection* best = nullptr;
     std::size_t diverged = 0;
     for (const auto& s : selections) {
@@ -136,27 +159,23 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
     const RunKey& key = selections.front().key;
     spdlog::info("[{}/{}] {}, positive fraction {}, seed {}: {:.1f} s; best validation AUC {} "
                  "({}){}",
-                 finished_groups, groups, key.dataset,
+                 finished_, size_.groups, key.dataset,
                  positive_fraction_label(key.positive_fraction), key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
-                 best ? best->key.loss : "every run diverged",
+                 best ? method_label(best->key, size_.all_constant) : "every run diverged",
                  diverged ? fmt::format("; {} runs diverged", diverged) : "");
-  };
-  events.progress = [&](const RunKey& key, int iteration, int max_iterations, double best_auc) {
-    if (throttle.due()) {
-      spdlog::info("  {}: iteration {}/{}, best validation AUC so far {}", describe(key),
-                   iteration, max_iterations, format_number(best_auc));
-    }
-  };
+  }
 
-  ExperimentOptions experiment_options;
-  experiment_options.threads = options.threads;
-  experiment_options.stop = &install_stop_handlers();
-  const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
-  curves.finish();
+ private:
+  GridSize size_;
+  std::size_t finished_ = 0;
+};
 
+// Everything but the learning curves, which were streamed while the runs finished.
+void write_results(const fs::path& staging, const ExperimentOutcome& outcome,
+                   const std::string& table, const std::string& command_line,
+                   const TrainOptions& options, const GridSize& size) {
   write_file_atomically(staging / "comparison.csv", comparison_csv(outcome.selections));
-  const std::string table = comparison_markdown(outcome.selections);
   write_file_atomically(staging / "comparison.md",
                         fmt::format("# Test AUC by loss (mean ± sd over seeds)\n\n{}", table));
   fs::create_directories(staging / "models");
@@ -170,18 +189,58 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   info["status"] = outcome.interrupted ? "interrupted" : "completed";
   info["threads"] = options.threads > 0 ? options.threads
                                         : static_cast<int>(std::thread::hardware_concurrency());
-  info["runs"] = runs;
+  info["runs"] = size.runs;
   write_file_atomically(staging / "run_info.json", info.dump(2) + "\n");
+}
 
+bool draw_plots(const std::vector<ExperimentConfig>& configs, const fs::path& staging) {
   bool plots = false;
   for (const auto& c : configs) plots = plots || c.output.plots;
-  if (plots) {
-    try {
-      render_plots(staging, staging / "plots");
-    } catch (const Error& error) {
-      spdlog::warn("{}", error.what());
-    }
+  if (!plots) return false;
+  try {
+    render_plots(staging, staging / "plots");
+  } catch (const Error& error) {
+    spdlog::warn("{}", error.what());
   }
+  return true;
+}
+
+int run_training(const TrainOptions& options, const std::string& command_line) {
+  const std::vector<ExperimentConfig> configs = load_configs(options);
+  const std::string directory = run_directory_of(options, configs);
+  const GridSize size = grid_size(configs);
+  RunDirectory run_directory(directory, options.force);
+  const fs::path staging = run_directory.staging();
+  spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
+               "loss and optimizer (and step size); results go to {}",
+               size.runs, size.groups, directory);
+  write_configs(staging, configs);
+
+  LearningCurveWriter curves(staging);
+  ProgressThrottle throttle;
+  ExperimentEvents events;
+  events.dataset_loaded = log_dataset;
+  events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
+  events.run_finished = [&](const RunRecord& record) {
+    curves.append(record);
+    log_run(record);
+  };
+  events.group_finished = GroupLogger(size);
+  events.progress = [&](const RunKey& key, int iteration, int max_iterations, double best_auc) {
+    if (throttle.due()) {
+      spdlog::info("  {}: iteration {}/{}, best validation AUC so far {}", describe(key),
+                   iteration, max_iterations, format_number(best_auc));
+    }
+  };
+
+  ExperimentOptions experiment_options;
+  experiment_options.threads = options.threads;
+  experiment_options.stop = &install_stop_handlers();
+  const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
+  curves.finish();
+  const std::string table = comparison_markdown(outcome.selections);
+  write_results(staging, outcome, table, command_line, options, size);
+  const bool plots = draw_plots(configs, staging);
   run_directory.commit();
 
   const std::string printed = fmt::format(
@@ -205,10 +264,10 @@ Command add_training_command(CLI::App& parent, bool compare) {
   CLI::App* command =
       compare ? parent.add_subcommand(
                     "compare",
-                    "Train every loss x step size x seed of one or more configs (or of a config "
+                    "Train every loss x optimizer x seed of one or more configs (or of a config "
                     "with a datasets: list) into one run directory, with a cross-dataset table")
               : parent.add_subcommand(
-                    "train", "Train every loss x step size x seed a config lists; write its run "
+                    "train", "Train every loss x optimizer x seed a config lists; write its run "
                              "directory and print the comparison table");
   if (compare) {
     command->add_option("CONFIG", options->configs, "YAML config files")->required();

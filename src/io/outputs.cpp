@@ -21,10 +21,16 @@ std::ofstream open_for_writing(const fs::path& file) {
   return out;
 }
 
+// The key columns every file starts with: dataset, positive_fraction, seed, loss, optimizer,
+// step_size (empty for optimizers without one).
 std::string run_prefix(const RunKey& key) {
-  return fmt::format("{},{},{},{},{}", key.dataset, positive_fraction_cell(key.positive_fraction),
-                     key.seed, key.loss, format_number(key.step_size));
+  return fmt::format("{},{},{},{},{},{}", key.dataset,
+                     positive_fraction_cell(key.positive_fraction), key.seed, key.loss,
+                     key.optimizer, key.step_size ? format_number(*key.step_size) : "");
 }
+
+// "" for NaN (no step before iteration 0), otherwise the number.
+std::string optional_number(double value) { return std::isnan(value) ? "" : format_number(value); }
 
 std::string selection_status(const Selection& s) {
   if (s.interrupted) return "interrupted";
@@ -54,6 +60,10 @@ Summary summarize(const std::vector<double>& values) {
 
 }  // namespace
 
+std::string method_label(const RunKey& key, bool all_constant) {
+  return all_constant ? key.loss : fmt::format("{}, {}", key.loss, key.optimizer);
+}
+
 std::string positive_fraction_cell(const std::optional<double>& fraction) {
   return fraction ? format_number(*fraction) : "NA";
 }
@@ -62,35 +72,43 @@ LearningCurveWriter::LearningCurveWriter(const fs::path& directory)
     : directory_(directory),
       curves_(open_for_writing(directory / "learning_curves.csv")),
       runs_(open_for_writing(directory / "runs.csv")) {
-  curves_ << "dataset,positive_fraction,seed,loss,step_size,iteration,set,metric,value\n";
-  runs_ << "dataset,positive_fraction,seed,loss,step_size,status,iterations,best_iteration,"
-           "best_validation_auc,test_auc_at_best,seconds,message\n";
+  curves_ << "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,step,set,metric,"
+             "value\n";
+  runs_ << "dataset,positive_fraction,seed,loss,optimizer,step_size,status,iterations,"
+           "best_iteration,best_validation_auc,test_auc_at_best,seconds,line_search_events,"
+           "capped_steps,message\n";
 }
 
 void LearningCurveWriter::append(const RunRecord& record) {
   const std::string prefix = run_prefix(record.key);
   std::string text;
+  const bool line_search = record.key.optimizer == "line_search";
   for (const IterationRecord& it : record.result.curve) {
+    const std::string row_prefix =
+        fmt::format("{},{},{}", prefix, it.iteration, optional_number(it.step));
     const SetMetrics* sets[3] = {&it.subtrain, &it.validation, &it.test};
     for (SetName set : kAllSets) {
       const SetMetrics& m = *sets[static_cast<int>(set)];
       for (const auto& [metric, value] : {std::pair{"loss", m.loss}, std::pair{"aum", m.aum},
                                           std::pair{"auc", m.auc}}) {
-        text += fmt::format("{},{},{},{},{}\n", prefix, it.iteration, set_name(set), metric,
+        text += fmt::format("{},{},{},{}\n", row_prefix, set_name(set), metric,
                             format_number(value));
       }
     }
-    text += fmt::format("{},{},model,weight_norm,{}\n", prefix, it.iteration,
-                        format_number(it.weight_norm));
-    text += fmt::format("{},{},model,seconds,{}\n", prefix, it.iteration, format_number(it.seconds));
+    text += fmt::format("{},model,weight_norm,{}\n", row_prefix, format_number(it.weight_norm));
+    text += fmt::format("{},model,seconds,{}\n", row_prefix, format_number(it.seconds));
+    if (line_search && it.iteration > 0) {
+      text += fmt::format("{},model,events,{}\n", row_prefix, it.events);
+    }
   }
   curves_ << text;
   const TrainResult& r = record.result;
   std::string message = r.message;
   std::replace(message.begin(), message.end(), '"', '\'');
-  runs_ << fmt::format("{},{},{},{},{},{},{},\"{}\"\n", prefix, run_status_name(r.status),
+  runs_ << fmt::format("{},{},{},{},{},{},{},{},{},\"{}\"\n", prefix, run_status_name(r.status),
                        r.iterations, r.best_iteration, format_number(r.best_validation_auc),
-                       format_number(r.best_test.auc), format_number(r.seconds), message);
+                       format_number(r.best_test.auc), format_number(r.seconds),
+                       r.line_search_events, r.capped_steps, message);
 }
 
 void LearningCurveWriter::finish() {
@@ -105,7 +123,8 @@ void LearningCurveWriter::finish() {
 
 std::string comparison_csv(const std::vector<Selection>& selections) {
   std::string out =
-      "dataset,positive_fraction,seed,loss,step_size,iteration,validation_auc,test_auc,test_aum,"
+      "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,validation_auc,test_auc,"
+      "test_aum,"
       "subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
       "test_positives,runs,diverged_runs,status,model\n";
   for (const Selection& s : selections) {
@@ -120,7 +139,9 @@ std::string comparison_csv(const std::vector<Selection>& selections) {
 }
 
 std::string comparison_markdown(const std::vector<Selection>& selections) {
-  // Rows and columns in order of first appearance.
+  // Rows and columns in order of first appearance; a column per loss and optimizer.
+  const bool all_constant = std::all_of(selections.begin(), selections.end(),
+                                        [](const Selection& s) { return s.key.optimizer == "constant"; });
   std::vector<std::pair<std::string, std::optional<double>>> rows;
   std::vector<std::string> losses;
   std::map<std::tuple<std::size_t, std::size_t>, std::vector<double>> test_auc;
@@ -129,8 +150,9 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
     const std::pair row_key{s.key.dataset, s.key.positive_fraction};
     auto row = std::find(rows.begin(), rows.end(), row_key);
     if (row == rows.end()) row = rows.insert(rows.end(), row_key);
-    auto loss = std::find(losses.begin(), losses.end(), s.key.loss);
-    if (loss == losses.end()) loss = losses.insert(losses.end(), s.key.loss);
+    const std::string label = method_label(s.key, all_constant);
+    auto loss = std::find(losses.begin(), losses.end(), label);
+    if (loss == losses.end()) loss = losses.insert(losses.end(), label);
     const std::tuple cell{static_cast<std::size_t>(row - rows.begin()),
                           static_cast<std::size_t>(loss - losses.begin())};
     if (s.usable() && std::isfinite(s.test.auc)) {
@@ -185,8 +207,11 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
 }
 
 std::string model_file_name(const RunKey& key) {
-  return fmt::format("{}__pf-{}__seed-{}__{}.json", key.dataset,
-                     positive_fraction_label(key.positive_fraction), key.seed, key.loss);
+  // The constant optimizer's models keep the names they had before there were optimizers.
+  const std::string optimizer = key.optimizer == "constant" ? "" : "__" + key.optimizer;
+  return fmt::format("{}__pf-{}__seed-{}__{}{}.json", key.dataset,
+                     positive_fraction_label(key.positive_fraction), key.seed, key.loss,
+                     optimizer);
 }
 
 std::string model_json(const Selection& s) {
@@ -201,7 +226,8 @@ std::string model_json(const Selection& s) {
       s.key.positive_fraction ? json(*s.key.positive_fraction) : json(nullptr);
   j["seed"] = s.key.seed;
   j["loss"] = s.key.loss;
-  j["step_size"] = s.key.step_size;
+  j["optimizer"] = s.key.optimizer;
+  j["step_size"] = s.key.step_size ? json(*s.key.step_size) : json(nullptr);
   j["iteration"] = s.iteration;
   j["validation_auc"] = s.validation_auc;
   j["test_auc"] = s.test.auc;

@@ -1,46 +1,20 @@
-// The registry of losses by name. Each loss registers itself from its own file (see
-// AUMTRAIN_REGISTER_LOSS), so this file never changes when a loss is added.
-#include <fmt/format.h>
-
-#include <map>
+// Making losses by name. Each loss registers itself from its own file under src/model/losses/
+// (see AUMTRAIN_REGISTER_LOSS), so this file never changes when a loss is added.
 #include <cmath>
 
-#include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/registry.hpp"
 #include "aumtrain/model/losses.hpp"
 
 namespace aumtrain {
-namespace {
-
-// Built on first use, so that registrations from other files' static initialisers find it
-// whatever order they run in.
-std::map<std::string, LossMaker, std::less<>>& registry() {
-  static std::map<std::string, LossMaker, std::less<>> makers;
-  return makers;
-}
-
-}  // namespace
 
 bool register_loss(std::string_view name, LossMaker maker) {
-  registry().emplace(std::string(name), std::move(maker));
-  return true;
+  return Registry<LossMaker>::instance().add(name, std::move(maker));
 }
 
-const std::vector<std::string_view>& loss_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> list;
-    for (const auto& [name, maker] : registry()) list.push_back(name);
-    return list;
-  }();
-  return names;
-}
+const std::vector<std::string_view>& loss_names() { return Registry<LossMaker>::instance().names(); }
 
 std::unique_ptr<Loss> make_loss(const LossSpec& spec, int threads) {
-  const auto it = registry().find(spec.name);
-  if (it == registry().end()) {
-    throw ConfigError(fmt::format("unknown loss '{}'; valid losses: {}", spec.name,
-                                  fmt::join(loss_names(), ", ")));
-  }
-  return it->second(spec, threads);
+  return Registry<LossMaker>::instance().get(spec.name, "loss", "losses")(spec, threads);
 }
 
 double softplus(double x) noexcept {

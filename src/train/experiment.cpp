@@ -19,9 +19,11 @@ using Clock = std::chrono::steady_clock;
 // thread each; above it, runs go one at a time and the matrix products use every thread.
 constexpr double kParallelRunsMaxWork = 262144;
 
+// One run of the grid: a loss, an optimizer and, for the constant optimizer, a step size.
 struct Job {
   const LossSpec* loss;
-  double step_size;
+  const OptimizerSpec* optimizer;
+  std::optional<double> step_size;
 };
 
 double seconds_since(Clock::time_point start) {
@@ -58,12 +60,181 @@ void run_jobs(std::size_t count, int threads, RunJob&& run_job) {
   if (error) std::rethrow_exception(error);
 }
 
+// Every loss with every optimizer, and every step size of a constant optimizer.
+std::vector<Job> grid_of(const TrainConfig& train) {
+  std::vector<Job> jobs;
+  for (const LossSpec& loss : train.losses) {
+    for (const OptimizerSpec& optimizer : train.optimizers) {
+      for (const auto& step : optimizer_maker(optimizer.name).run_step_sizes(optimizer)) {
+        jobs.push_back({&loss, &optimizer, step});
+      }
+    }
+  }
+  return jobs;
+}
+
+// A dataset with the config it came from.
+struct Plan {
+  const ExperimentConfig* config;
+  Dataset dataset;
+};
+
+// Loads every dataset and checks every split and every loss and optimizer first, so that a data
+// or configuration problem stops the experiment before any training time is spent.
+std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
+                             const ExperimentEvents& events) {
+  for (const auto& config : configs) {
+    for (const auto& spec : config.train.losses) make_loss(spec);
+    for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
+  }
+  std::vector<Plan> plans;
+  for (const ExperimentConfig& config : configs) {
+    for (const DatasetEntry& entry : config.datasets) {
+      Plan plan{&config, load_dataset(entry)};
+      if (events.dataset_loaded) events.dataset_loaded(plan.dataset);
+      for (const auto& positive_fraction : config.split.positive_fractions) {
+        for (const std::uint64_t seed : config.split.seeds) {
+          const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
+          if (events.warning) {
+            for (const auto& warning : split.warnings) events.warning(warning);
+          }
+        }
+      }
+      plans.push_back(std::move(plan));
+    }
+  }
+  return plans;
+}
+
+// One seed's split of a dataset, with the settings of its runs.
+struct Group {
+  const ExperimentConfig* config;
+  const Dataset* dataset;
+  const PreparedSplit* split;
+  TrainingData data;
+  std::optional<double> positive_fraction;
+  std::uint64_t seed;
+};
+
+TrainingData training_data_of(const Dataset& dataset, const PreparedSplit& split) {
+  const auto& m = dataset.features;
+  auto rows_of = [&](const SetRows& set) {
+    return LabeledRows{MatrixView(m.row(set.begin), static_cast<Eigen::Index>(set.size()),
+                                  static_cast<Eigen::Index>(m.cols)),
+                       &set.targets};
+  };
+  return {rows_of(split.subtrain), rows_of(split.validation), rows_of(split.test),
+          &split.feature_map};
+}
+
+RunRecord run_one(const Group& group, const Job& job, int threads,
+                  const ExperimentOptions& options, const ExperimentEvents& events) {
+  const TrainConfig& train = group.config->train;
+  RunRecord record;
+  record.key = {group.dataset->name, group.positive_fraction, group.seed,
+                loss_display_name(*job.loss), job.optimizer->name, job.step_size};
+  auto loss = make_loss(*job.loss, threads);
+  auto optimizer = optimizer_maker(job.optimizer->name).make(*job.optimizer, job.step_size);
+  TrainerParams params;
+  params.max_iterations = train.max_iterations;
+  params.patience = train.patience;
+  params.init = train.init;
+  params.seed = group.seed;
+  params.log_every = group.config->output.log_every;
+  params.threads = threads;
+  record.result = train_linear_model(
+      group.data, *loss, *optimizer, params, [&](int iteration, double best_auc) {
+        if (events.progress) events.progress(record.key, iteration, params.max_iterations, best_auc);
+        return !(options.stop && options.stop->load());
+      });
+  return record;
+}
+
+// The selection of one loss and optimizer among the group's runs.
+Selection select(const Group& group, const std::vector<Job>& jobs,
+                 const std::vector<RunRecord>& records, const std::vector<std::uint8_t>& started,
+                 const LossSpec& loss, const OptimizerSpec& optimizer) {
+  Selection selection;
+  selection.key = {group.dataset->name, group.positive_fraction, group.seed,
+                   loss_display_name(loss), optimizer.name, std::nullopt};
+  std::vector<const RunRecord*> runs;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    if (jobs[j].loss != &loss || jobs[j].optimizer != &optimizer) continue;
+    if (!started[j] || records[j].result.status == RunStatus::interrupted) {
+      selection.interrupted = true;
+    }
+    if (!started[j]) continue;
+    runs.push_back(&records[j]);
+    selection.diverged_runs += records[j].result.status == RunStatus::diverged;
+  }
+  selection.runs = runs.size();
+  selection.feature_map = group.split->feature_map;
+  selection.feature_names = group.dataset->feature_names;
+  for (SetName set : kAllSets) {
+    const auto k = static_cast<int>(set);
+    selection.counts.size[k] = group.split->set(set).size();
+    selection.counts.positives[k] = group.split->set(set).targets.positive_count;
+  }
+  if (const RunRecord* best = select_best_run(runs)) {
+    selection.key.step_size = best->key.step_size;
+    selection.iteration = best->result.best_iteration;
+    selection.validation_auc = best->result.best_validation_auc;
+    selection.test = best->result.best_test;
+    selection.model = best->result.best_model;
+  } else {
+    selection.validation_auc = std::nan("");
+    selection.test = {std::nan(""), std::nan(""), std::nan("")};
+  }
+  return selection;
+}
+
+struct GroupOutcome {
+  std::vector<Selection> selections;
+  bool interrupted = false;
+};
+
+// Trains every run of one group and selects among them.
+GroupOutcome run_group(const Group& group, int threads, const ExperimentOptions& options,
+                       const ExperimentEvents& events) {
+  const auto group_start = Clock::now();
+  const std::vector<Job> jobs = grid_of(group.config->train);
+  const double work = static_cast<double>(group.split->subtrain.size()) *
+                      static_cast<double>(group.dataset->features.cols);
+  const bool parallel_runs = work < kParallelRunsMaxWork;
+  auto stop_requested = [&] { return options.stop && options.stop->load(); };
+
+  std::vector<RunRecord> records(jobs.size());
+  std::vector<std::uint8_t> started(jobs.size(), 0);
+  run_jobs(jobs.size(), parallel_runs ? threads : 1, [&](std::size_t j) {
+    if (stop_requested()) return;
+    started[j] = 1;
+    records[j] = run_one(group, jobs[j], parallel_runs ? 1 : threads, options, events);
+  });
+  // Reported in the grid's order, so that outputs do not depend on thread timing.
+  GroupOutcome outcome;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    if (!started[j] || records[j].result.status == RunStatus::interrupted) {
+      outcome.interrupted = true;
+    }
+    if (started[j] && events.run_finished) events.run_finished(records[j]);
+  }
+  for (const LossSpec& loss : group.config->train.losses) {
+    for (const OptimizerSpec& optimizer : group.config->train.optimizers) {
+      outcome.selections.push_back(select(group, jobs, records, started, loss, optimizer));
+    }
+  }
+  if (events.group_finished) events.group_finished(outcome.selections, seconds_since(group_start));
+  return outcome;
+}
+
 }  // namespace
 
 std::string describe(const RunKey& key) {
-  return fmt::format("{}, positive fraction {}, seed {}, {}, step size {}", key.dataset,
+  return fmt::format("{}, positive fraction {}, seed {}, {}, {}{}", key.dataset,
                      positive_fraction_label(key.positive_fraction), key.seed, key.loss,
-                     format_number(key.step_size));
+                     key.optimizer,
+                     key.step_size ? fmt::format(" step size {}", format_number(*key.step_size))
+                                   : "");
 }
 
 const RunRecord* select_best_run(const std::vector<const RunRecord*>& runs) {
@@ -92,140 +263,27 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
   const int threads =
       options.threads > 0 ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  auto stop_requested = [&] { return options.stop && options.stop->load(); };
-  for (const auto& config : configs) {
-    for (const auto& spec : config.train.losses) make_loss(spec);  // fail early on a bad spec
-  }
-
-  // Load every dataset and check every split first, so that a data problem stops the
-  // experiment before any training time is spent.
-  struct Plan {
-    const ExperimentConfig* config;
-    Dataset dataset;
-  };
-  std::vector<Plan> plans;
-  for (const ExperimentConfig& config : configs) {
-    for (const DatasetEntry& entry : config.datasets) {
-      Plan plan{&config, load_dataset(entry)};
-      if (events.dataset_loaded) events.dataset_loaded(plan.dataset);
-      for (const auto& positive_fraction : config.split.positive_fractions) {
-        for (const std::uint64_t seed : config.split.seeds) {
-          const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
-          if (events.warning) {
-            for (const auto& warning : split.warnings) events.warning(warning);
-          }
-        }
-      }
-      plans.push_back(std::move(plan));
-    }
-  }
-
+  std::vector<Plan> plans = load_plans(configs, events);
   ExperimentOutcome outcome;
   for (Plan& plan : plans) {
     const ExperimentConfig& config = *plan.config;
-    Dataset& dataset = plan.dataset;
-    std::vector<Job> jobs;
-    for (const LossSpec& loss : config.train.losses) {
-      for (double step : config.train.optimizers.front().step_sizes) jobs.push_back({&loss, step});
-    }
-    {
-      for (const auto& positive_fraction : config.split.positive_fractions) {
-        for (const std::uint64_t seed : config.split.seeds) {
-          if (stop_requested()) {
-            outcome.interrupted = true;
-            outcome.seconds = seconds_since(start);
-            return outcome;
-          }
-          const auto group_start = Clock::now();
-          const PreparedSplit split = prepare_split(dataset, config.split, seed, positive_fraction);
-          const auto& m = dataset.features;
-          auto rows_of = [&](const SetRows& set) {
-            return LabeledRows{MatrixView(m.row(set.begin), static_cast<Eigen::Index>(set.size()),
-                                          static_cast<Eigen::Index>(m.cols)),
-                               &set.targets};
-          };
-          const TrainingData data{rows_of(split.subtrain), rows_of(split.validation),
-                                  rows_of(split.test), &split.feature_map};
-          const double work =
-              static_cast<double>(split.subtrain.size()) * static_cast<double>(m.cols);
-          const bool parallel_runs = work < kParallelRunsMaxWork;
-
-          std::vector<RunRecord> records(jobs.size());
-          std::vector<std::uint8_t> started(jobs.size(), 0);
-          run_jobs(jobs.size(), parallel_runs ? threads : 1, [&](std::size_t j) {
-            if (stop_requested()) return;
-            started[j] = 1;
-            RunRecord& record = records[j];
-            record.key = {dataset.name, positive_fraction, seed,
-                          loss_display_name(*jobs[j].loss), jobs[j].step_size};
-            auto loss = make_loss(*jobs[j].loss, parallel_runs ? 1 : threads);
-            TrainerParams params;
-            params.step_size = jobs[j].step_size;
-            params.max_iterations = config.train.max_iterations;
-            params.patience = config.train.patience;
-            params.init = config.train.init;
-            params.seed = seed;
-            params.log_every = config.output.log_every;
-            params.threads = parallel_runs ? 1 : threads;
-            record.result = train_linear_model(
-                data, *loss, params, [&](int iteration, double best_auc) {
-                  if (events.progress) {
-                    events.progress(record.key, iteration, params.max_iterations, best_auc);
-                  }
-                  return !stop_requested();
-                });
-          });
-          // Reported in the grid's order, so that outputs do not depend on thread timing.
-          bool group_interrupted = false;
-          for (std::size_t j = 0; j < jobs.size(); ++j) {
-            if (!started[j] || records[j].result.status == RunStatus::interrupted) {
-              group_interrupted = true;
-            }
-            if (started[j] && events.run_finished) events.run_finished(records[j]);
-          }
-
-          std::vector<Selection> selections;
-          for (const LossSpec& loss : config.train.losses) {
-            const std::string name = loss_display_name(loss);
-            std::vector<const RunRecord*> runs;
-            Selection selection;
-            selection.key = {dataset.name, positive_fraction, seed, name, 0.0};
-            for (std::size_t j = 0; j < jobs.size(); ++j) {
-              if (jobs[j].loss != &loss) continue;
-              if (!started[j] || records[j].result.status == RunStatus::interrupted) {
-                selection.interrupted = true;
-              }
-              if (!started[j]) continue;
-              runs.push_back(&records[j]);
-              selection.diverged_runs += records[j].result.status == RunStatus::diverged;
-            }
-            selection.runs = runs.size();
-            selection.feature_map = split.feature_map;
-            selection.feature_names = dataset.feature_names;
-            for (SetName set : kAllSets) {
-              const auto k = static_cast<int>(set);
-              selection.counts.size[k] = split.set(set).size();
-              selection.counts.positives[k] = split.set(set).targets.positive_count;
-            }
-            if (const RunRecord* best = select_best_run(runs)) {
-              selection.key.step_size = best->key.step_size;
-              selection.iteration = best->result.best_iteration;
-              selection.validation_auc = best->result.best_validation_auc;
-              selection.test = best->result.best_test;
-              selection.model = best->result.best_model;
-            } else {
-              selection.validation_auc = std::nan("");
-              selection.test = {std::nan(""), std::nan(""), std::nan("")};
-            }
-            selections.push_back(std::move(selection));
-          }
-          if (events.group_finished) events.group_finished(selections, seconds_since(group_start));
-          outcome.selections.insert(outcome.selections.end(), selections.begin(), selections.end());
-          if (group_interrupted) {
-            outcome.interrupted = true;
-            outcome.seconds = seconds_since(start);
-            return outcome;
-          }
+    for (const auto& positive_fraction : config.split.positive_fractions) {
+      for (const std::uint64_t seed : config.split.seeds) {
+        if (options.stop && options.stop->load()) {
+          outcome.interrupted = true;
+          outcome.seconds = seconds_since(start);
+          return outcome;
+        }
+        const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
+        const Group group{&config, &plan.dataset, &split, training_data_of(plan.dataset, split),
+                          positive_fraction, seed};
+        GroupOutcome done = run_group(group, threads, options, events);
+        outcome.selections.insert(outcome.selections.end(), done.selections.begin(),
+                                  done.selections.end());
+        if (done.interrupted) {
+          outcome.interrupted = true;
+          outcome.seconds = seconds_since(start);
+          return outcome;
         }
       }
     }

@@ -4,24 +4,13 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
 
-#include "aumtrain/core/aum_kernel.hpp"
 #include "aumtrain/data/split.hpp"
 
 namespace aumtrain {
 namespace {
 
-// About ten iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79,
-// 100, 126, ...), so that curves drawn on a log scale have points where they still move.
-bool on_log_grid(int iteration) {
-  if (iteration < 1) return false;
-  const auto k = static_cast<int>(std::lround(10.0 * std::log10(static_cast<double>(iteration))));
-  for (int j = std::max(k - 1, 0); j <= k + 1; ++j) {
-    if (std::lround(std::pow(10.0, j / 10.0)) == iteration) return true;
-  }
-  return false;
-}
+using Clock = std::chrono::steady_clock;
 
 bool all_finite(std::span<const double> values) {
   for (double v : values) {
@@ -30,34 +19,8 @@ bool all_finite(std::span<const double> values) {
   return true;
 }
 
-// Buffers for evaluating the model on one set.
-struct SetWorkspace {
-  const LabeledRows* rows;
-  std::vector<double> scores;
-  std::vector<double> gradient;
-  Denominators rate;
-};
-
-}  // namespace
-
-const char* run_status_name(RunStatus status) {
-  switch (status) {
-    case RunStatus::completed: return "completed";
-    case RunStatus::stopped_early: return "stopped_early";
-    case RunStatus::diverged: return "diverged";
-    case RunStatus::interrupted: return "interrupted";
-  }
-  return "?";
-}
-
-TrainResult train_linear_model(const TrainingData& data, Loss& loss, const TrainerParams& params,
-                               const ProgressCallback& progress) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const FeatureMap& map = *data.feature_map;
+LinearModel initial_model(const FeatureMap& map, const TrainerParams& params) {
   const auto dimension = static_cast<Eigen::Index>(map.size());
-  const bool intercept = loss.learns_intercept();
-
   LinearModel model;
   model.weights = Eigen::VectorXd::Zero(dimension);
   if (params.init == InitKind::random) {
@@ -67,113 +30,104 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, const Train
       model.weights[j] = map.fixed_at_zero[static_cast<std::size_t>(j)] ? 0.0 : scale * rng.normal();
     }
   }
+  return model;
+}
 
-  SetWorkspace sets[3];
-  const LabeledRows* rows[3] = {&data.subtrain, &data.validation, &data.test};
-  for (int k = 0; k < 3; ++k) {
-    sets[k].rows = rows[k];
-    sets[k].scores.resize(static_cast<std::size_t>(rows[k]->features.rows()));
-    sets[k].gradient.resize(sets[k].scores.size());
-    sets[k].rate = make_denominators(rows[k]->targets->error_diffs, Denominator::rate);
+// Brings the subtrain scores, loss and score gradient of state.model up to date.
+void evaluate_subtrain(LinearObjective& objective, TrainState& state) {
+  std::vector<double>& scores = state.scores_of(SetName::subtrain);
+  if (!state.current(SetName::subtrain)) {
+    scores.resize(objective.size(SetName::subtrain));
+    objective.scores(SetName::subtrain, state.model, scores);
+    state.current(SetName::subtrain) = true;
   }
-  SetWorkspace& subtrain = sets[0];
-  SetWorkspace& validation = sets[1];
-  SetWorkspace& test = sets[2];
-  AumKernel metrics_kernel(std::max(params.threads, 1));
-  auto metrics_of = [&](SetWorkspace& set, SetMetrics& out) {
-    const AumSummary summary =
-        metrics_kernel.summary(set.scores, set.rows->targets->error_diffs, set.rate);
-    out.aum = summary.aum;
-    out.auc = summary.auc;
-  };
+  if (!all_finite(scores)) throw Divergence{"subtrain scores overflowed"};
+  state.score_gradient.resize(scores.size());
+  state.loss = objective.value_and_score_gradient(SetName::subtrain, scores, state.score_gradient);
+  if (!std::isfinite(state.loss) || !all_finite(state.score_gradient)) {
+    throw Divergence{"the subtrain loss is not finite"};
+  }
+}
+
+// Shows an evaluated iteration to every observer; the first status asked for ends the run,
+// except that the last iteration ends as completed unless it was interrupted.
+std::optional<RunStatus> observe(std::span<TrainObserver* const> observers, IterationView& view) {
+  std::optional<RunStatus> stop;
+  for (TrainObserver* observer : observers) {
+    const std::optional<RunStatus> asked = observer->on_iteration(view);
+    if (asked && !stop) stop = asked;
+  }
+  if (view.last() && stop != RunStatus::interrupted) stop = RunStatus::completed;
+  return stop;
+}
+
+// The selected model's test metrics, once.
+SetMetrics best_test_metrics(LinearObjective& objective, const LinearModel& best) {
+  std::vector<double> scores(objective.size(SetName::test));
+  objective.scores(SetName::test, best, scores);
+  SetMetrics metrics = objective.aum_and_auc(SetName::test, scores);
+  std::vector<double> gradient(scores.size());
+  metrics.loss = objective.value_and_score_gradient(SetName::test, scores, gradient);
+  return metrics;
+}
+
+}  // namespace
+
+TrainResult train_linear_model(const TrainingData& data, Loss& loss, Optimizer& optimizer,
+                               const TrainerParams& params, const ProgressCallback& progress) {
+  const auto start = Clock::now();
+  LinearObjective objective(data, loss, params.threads);
+  TrainState state;
+  state.model = initial_model(objective.feature_map(), params);
+
+  BestModelTracker best;
+  CurveRecorder recorder(params.log_every, best);
+  ProgressReporter reporter(progress, best);
+  std::optional<PatienceStopper> patience;
+  if (params.patience) patience.emplace(*params.patience, best);
+  std::vector<TrainObserver*> observers = {&recorder, &best, &reporter};
+  if (patience) observers.push_back(&*patience);
 
   TrainResult result;
-  result.best_validation_auc = std::numeric_limits<double>::quiet_NaN();
-  Eigen::VectorXd weight_gradient(dimension);
-  double intercept_gradient = 0;
-  int since_best = 0;
-  auto diverge = [&](int iteration, const std::string& what) {
-    result.status = RunStatus::diverged;
-    result.message = fmt::format(
-        "{} at iteration {} with step size {}; try a smaller step size", what, iteration,
-        params.step_size);
-  };
-
-  for (int iteration = 0;; ++iteration) {
-    // Evaluate the model after `iteration` steps.
-    model.scores(subtrain.rows->features, map, subtrain.scores, params.threads);
-    if (!all_finite(subtrain.scores)) {
-      diverge(iteration, "subtrain scores overflowed");
-      break;
-    }
-    IterationRecord record;
-    record.iteration = iteration;
-    record.subtrain.loss =
-        loss.value_and_gradient(subtrain.scores, *subtrain.rows->targets, subtrain.gradient);
-    if (!std::isfinite(record.subtrain.loss) || !all_finite(subtrain.gradient)) {
-      diverge(iteration, "the subtrain loss is not finite");
-      break;
-    }
-    model.scores(validation.rows->features, map, validation.scores, params.threads);
-    if (!all_finite(validation.scores)) {
-      diverge(iteration, "validation scores overflowed");
-      break;
-    }
-    metrics_of(validation, record.validation);
-
-    const bool improved = result.best_iteration < 0 || record.validation.auc > result.best_validation_auc;
-    const bool last = iteration == params.max_iterations;
-    const bool recorded = iteration % params.log_every == 0 || last || on_log_grid(iteration);
-    if (recorded) {
-      model.scores(test.rows->features, map, test.scores, params.threads);
-      if (!all_finite(test.scores)) {
-        diverge(iteration, "test scores overflowed");
+  std::optional<StepResult> last_step;
+  for (state.iteration = 0;; ++state.iteration) {
+    try {
+      evaluate_subtrain(objective, state);
+      IterationView view(objective, state, last_step ? &*last_step : nullptr,
+                         state.iteration == params.max_iterations, start);
+      const std::optional<RunStatus> stop = observe(observers, view);
+      result.iterations = state.iteration;
+      if (stop) {
+        result.status = *stop;
         break;
       }
-      metrics_of(subtrain, record.subtrain);
-      metrics_of(test, record.test);
-      record.validation.loss =
-          loss.value_and_gradient(validation.scores, *validation.rows->targets, validation.gradient);
-      record.test.loss = loss.value_and_gradient(test.scores, *test.rows->targets, test.gradient);
-      record.weight_norm = model.weights.norm();
-      record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    }
-    if (improved) {
-      result.best_iteration = iteration;
-      result.best_validation_auc = record.validation.auc;
-      result.best_model = model;
-      since_best = 0;
-    } else {
-      ++since_best;
-    }
-    if (recorded) result.curve.push_back(record);
-    result.iterations = iteration;
-    if (progress && !progress(iteration, result.best_validation_auc)) {
-      result.status = RunStatus::interrupted;
+    } catch (const Divergence& divergence) {
+      result.status = RunStatus::diverged;
+      result.message = fmt::format("{} at iteration {} {}", divergence.what, state.iteration,
+                                   optimizer.divergence_advice());
       break;
     }
-    if (last) break;
-    if (params.patience && since_best >= *params.patience) {
-      result.status = RunStatus::stopped_early;
+    last_step = optimizer.step(objective, state);
+    result.line_search_events += last_step->events;
+    result.capped_steps += last_step->capped;
+    if (last_step->converged) {
+      result.status = RunStatus::converged;
+      result.message = last_step->message;
       break;
     }
-
-    // One gradient step.
-    parameter_gradient(subtrain.rows->features, map, subtrain.gradient, weight_gradient,
-                       intercept_gradient, params.threads);
-    model.weights -= params.step_size * weight_gradient;
-    if (intercept) model.intercept -= params.step_size * intercept_gradient;
-    if (!model.weights.allFinite() || !std::isfinite(model.intercept)) {
-      diverge(iteration + 1, "the weights overflowed");
+    if (!state.model.weights.allFinite() || !std::isfinite(state.model.intercept)) {
+      result.status = RunStatus::diverged;
+      result.message = fmt::format("the weights overflowed at iteration {} {}",
+                                   state.iteration + 1, optimizer.divergence_advice());
       break;
     }
   }
-  // The selected model's test metrics, once.
+  result.curve = recorder.take_curve();
+  result.best_iteration = best.best_iteration();
+  result.best_validation_auc = best.best_validation_auc();
   if (result.best_iteration >= 0) {
-    result.best_model.scores(test.rows->features, map, test.scores, params.threads);
-    metrics_of(test, result.best_test);
-    result.best_test.loss =
-        loss.value_and_gradient(test.scores, *test.rows->targets, test.gradient);
+    result.best_model = best.best_model();
+    result.best_test = best_test_metrics(objective, result.best_model);
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;

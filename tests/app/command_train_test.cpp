@@ -68,8 +68,8 @@ TEST(CommandCompare, WritesEveryOutput) {
   // 2 datasets x 2 fractions x 2 seeds x 2 losses selections, with their models.
   const std::string comparison = slurp(run / "comparison.csv");
   EXPECT_EQ(std::count(comparison.begin(), comparison.end(), '\n'), 17);
-  EXPECT_TRUE(comparison.starts_with("dataset,positive_fraction,seed,loss,step_size,iteration,"
-                                     "validation_auc,test_auc,"));
+  EXPECT_TRUE(comparison.starts_with("dataset,positive_fraction,seed,loss,optimizer,step_size,"
+                                     "iteration,validation_auc,test_auc,"));
   EXPECT_EQ(std::distance(fs::directory_iterator(run / "models"), fs::directory_iterator{}), 16);
   const auto model = nlohmann::json::parse(slurp(run / "models/sonar__pf-as-is__seed-1__aum.rate.json"));
   EXPECT_EQ(model["feature_names"].size(), 60u);
@@ -82,9 +82,11 @@ TEST(CommandCompare, WritesEveryOutput) {
   EXPECT_EQ(slurp(run / "comparison.md").find("| dataset"), slurp(run / "comparison.md").find("| dataset"));
   // Tidy learning curves: a row per (run, iteration, set, metric).
   const std::string curves = slurp(run / "learning_curves.csv");
-  EXPECT_TRUE(curves.starts_with("dataset,positive_fraction,seed,loss,step_size,iteration,set,metric,value\n"));
-  EXPECT_NE(curves.find("\nsonar,NA,1,aum.rate,0.1,0,validation,auc,0.5\n"), std::string::npos);
-  EXPECT_NE(curves.find("\npima,0.2,2,logistic,1,20,test,loss,"), std::string::npos);
+  EXPECT_TRUE(curves.starts_with("dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,"
+                                 "step,set,metric,value\n"));
+  EXPECT_NE(curves.find("\nsonar,NA,1,aum.rate,constant,0.1,0,,validation,auc,0.5\n"),
+            std::string::npos);
+  EXPECT_NE(curves.find("\npima,0.2,2,logistic,constant,1,20,1,test,loss,"), std::string::npos);
   // Nothing is left beside the run directory.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "runs"), fs::directory_iterator{}), 1);
 }
@@ -193,7 +195,7 @@ TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
     std::size_t rows = 0;
     while (std::getline(curves, line)) {
       ++rows;
-      EXPECT_EQ(std::count(line.begin(), line.end(), ','), 8) << line;
+      EXPECT_EQ(std::count(line.begin(), line.end(), ','), 10) << line;
     }
     EXPECT_GT(rows, 1u);
     EXPECT_NE(slurp(run / "runs.csv").find(",interrupted,"), std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -51,14 +52,24 @@ Toy make_toy(Eigen::Index d = 3, double positive_rate = 0.3) {
           toy_set(3, 100, d, positive_rate), FeatureMap::identity(static_cast<std::size_t>(d))};
 }
 
+std::unique_ptr<Optimizer> constant_step(double step_size) {
+  return optimizer_maker("constant").make(OptimizerSpec{}, step_size);
+}
+
+// Trains with the constant optimizer at `step_size`.
+TrainResult train_constant(const Toy& toy, Loss& loss, double step_size, const TrainerParams& params,
+                           const ProgressCallback& progress = {}) {
+  auto optimizer = constant_step(step_size);
+  return train_linear_model(toy.data(), loss, *optimizer, params, progress);
+}
+
 TEST(Trainer, SmallStepLogisticDescentDecreasesTheLossEveryIteration) {
   const Toy toy = make_toy();
   LogisticLoss loss;
   TrainerParams params;
-  params.step_size = 0.05;
   params.max_iterations = 200;
   params.log_every = 1;
-  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  const TrainResult r = train_constant(toy, loss, 0.05, params);
   ASSERT_EQ(r.status, RunStatus::completed);
   ASSERT_EQ(r.curve.size(), 201u);
   for (std::size_t t = 1; t < r.curve.size(); ++t) {
@@ -71,9 +82,8 @@ TEST(Trainer, AumRaisesValidationAucAboveIterationZero) {
   const Toy toy = make_toy(4, 0.1);
   AumLoss loss(Denominator::rate);
   TrainerParams params;
-  params.step_size = 0.1;
   params.max_iterations = 50;
-  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  const TrainResult r = train_constant(toy, loss, 0.1, params);
   EXPECT_EQ(r.curve[0].validation.auc, 0.5);  // w = 0: every score tied
   EXPECT_GT(r.best_validation_auc, 0.8);
   EXPECT_GT(r.best_iteration, 0);
@@ -87,16 +97,15 @@ TEST(Trainer, AumRaisesValidationAucAboveIterationZero) {
 }
 
 TEST(Trainer, AumFromZeroGivesTheSameAucCurveAtEveryStepSize) {
-  // AUM's gradient is scale-invariant, so from w = 0 the iterates of step size a are a times
-  // those of step size 1, and AUC does not see the scale (math §6).
+  // AUM's gradient does not change when every score is scaled by the same positive factor, so
+  // from w = 0 the iterates of step size a are a times those of step size 1, and AUC does not
+  // see the scale.
   const Toy toy = make_toy();
   AumLoss loss(Denominator::rate);
   TrainerParams params;
   params.max_iterations = 30;
-  params.step_size = 1.0;
-  const TrainResult one = train_linear_model(toy.data(), loss, params);
-  params.step_size = 0.25;
-  const TrainResult quarter = train_linear_model(toy.data(), loss, params);
+  const TrainResult one = train_constant(toy, loss, 1.0, params);
+  const TrainResult quarter = train_constant(toy, loss, 0.25, params);
   for (std::size_t t = 0; t < one.curve.size(); ++t) {
     EXPECT_EQ(one.curve[t].validation.auc, quarter.curve[t].validation.auc) << "iteration " << t;
     EXPECT_NEAR(one.curve[t].weight_norm, 4 * quarter.curve[t].weight_norm,
@@ -104,20 +113,50 @@ TEST(Trainer, AumFromZeroGivesTheSameAucCurveAtEveryStepSize) {
   }
 }
 
-TEST(Trainer, RecordsEveryLogEveryIterationsTheLastAndALogSpacedGrid) {
+TEST(Trainer, RecordsEveryLogEveryIterationsTheLastALogSpacedGridAndEveryNewBest) {
   const Toy toy = make_toy();
   LogisticLoss loss;
   TrainerParams params;
-  params.step_size = 0.5;
   params.max_iterations = 45;
   params.log_every = 20;
-  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  const TrainResult r = train_constant(toy, loss, 0.5, params);
+  // Every log_every-th iteration, the grid and the last one, and besides them exactly the
+  // iterations whose validation AUC beats every earlier one.
+  const std::vector<int> grid = {0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 45};
   std::vector<int> iterations;
-  for (const auto& record : r.curve) iterations.push_back(record.iteration);
-  EXPECT_EQ(iterations, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 45}));
+  double best_auc = -1;
   for (const auto& record : r.curve) {
+    iterations.push_back(record.iteration);
+    const bool on_grid = std::find(grid.begin(), grid.end(), record.iteration) != grid.end();
+    EXPECT_TRUE(on_grid || record.validation.auc > best_auc) << "iteration " << record.iteration;
+    best_auc = std::max(best_auc, record.validation.auc);
     EXPECT_GT(record.test.auc, 0.0);
     EXPECT_GT(record.test.loss, 0.0);
+  }
+  for (int iteration : grid) {
+    EXPECT_NE(std::find(iterations.begin(), iterations.end(), iteration), iterations.end())
+        << "iteration " << iteration;
+  }
+  EXPECT_TRUE(std::is_sorted(iterations.begin(), iterations.end()));
+}
+
+TEST(Trainer, TheBestIterationIsAlwaysRecorded) {
+  // With rows only every 1000 iterations, the record of the selected iteration is there all
+  // the same, with the validation AUC that selected it.
+  for (double step : {0.01, 0.3, 3.0}) {
+    const Toy toy = make_toy(4, 0.1);
+    BalancedLogisticLoss loss;
+    TrainerParams params;
+    params.max_iterations = 300;
+    params.log_every = 1000;
+    const TrainResult r = train_constant(toy, loss, step, params);
+    const auto at_best = std::find_if(r.curve.begin(), r.curve.end(), [&](const auto& record) {
+      return record.iteration == r.best_iteration;
+    });
+    ASSERT_NE(at_best, r.curve.end()) << "step " << step << ", best iteration " << r.best_iteration;
+    EXPECT_EQ(at_best->validation.auc, r.best_validation_auc) << "step " << step;
+    EXPECT_TRUE(std::isnan(r.curve.front().step));
+    EXPECT_EQ(r.curve.back().step, step);
   }
 }
 
@@ -125,10 +164,9 @@ TEST(Trainer, PatienceStopsEarly) {
   const Toy toy = make_toy();
   LogisticLoss loss;
   TrainerParams params;
-  params.step_size = 1.0;
   params.max_iterations = 1000;
   params.patience = 5;
-  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  const TrainResult r = train_constant(toy, loss, 1.0, params);
   EXPECT_EQ(r.status, RunStatus::stopped_early);
   EXPECT_EQ(r.iterations, r.best_iteration + 5);
 }
@@ -138,9 +176,8 @@ TEST(Trainer, OverflowingScoresMarkTheRunDivergedAndKeepTheBestSoFar) {
   toy.map.multiplier *= 1e300;  // features of size 1e300: the first step overflows
   SquaredHingeAllPairsLoss loss(1.0);
   TrainerParams params;
-  params.step_size = 1.0;
   params.max_iterations = 10;
-  const TrainResult r = train_linear_model(toy.data(), loss, params);
+  const TrainResult r = train_constant(toy, loss, 1.0, params);
   EXPECT_EQ(r.status, RunStatus::diverged);
   EXPECT_NE(r.message.find("try a smaller step size"), std::string::npos) << r.message;
   EXPECT_EQ(r.best_iteration, 0);
@@ -154,7 +191,7 @@ TEST(Trainer, ProgressCallbackCanInterrupt) {
   TrainerParams params;
   params.max_iterations = 100;
   const TrainResult r =
-      train_linear_model(toy.data(), loss, params, [](int iteration, double) { return iteration < 7; });
+      train_constant(toy, loss, 0.1, params, [](int iteration, double) { return iteration < 7; });
   EXPECT_EQ(r.status, RunStatus::interrupted);
   EXPECT_EQ(r.iterations, 7);
 }
@@ -166,13 +203,13 @@ TEST(Trainer, RandomInitIsSeededAndDeterministic) {
   params.init = InitKind::random;
   params.max_iterations = 3;
   params.seed = 11;
-  const TrainResult a = train_linear_model(toy.data(), loss, params);
-  const TrainResult b = train_linear_model(toy.data(), loss, params);
+  const TrainResult a = train_constant(toy, loss, 0.1, params);
+  const TrainResult b = train_constant(toy, loss, 0.1, params);
   EXPECT_NE(a.curve[0].weight_norm, 0.0);
   EXPECT_EQ(a.curve[0].validation.auc, b.curve[0].validation.auc);
   EXPECT_EQ(a.best_model.weights, b.best_model.weights);
   params.seed = 12;
-  EXPECT_NE(train_linear_model(toy.data(), loss, params).curve[0].weight_norm, a.curve[0].weight_norm);
+  EXPECT_NE(train_constant(toy, loss, 0.1, params).curve[0].weight_norm, a.curve[0].weight_norm);
 }
 
 RunRecord record(double step, int best_iteration, double best_auc) {

@@ -11,8 +11,9 @@
 
 namespace aumtrain {
 
-/// Streams learning_curves.csv (tidy: dataset, positive_fraction, seed, loss, step_size,
-/// iteration, set, metric, value) and runs.csv (one row per run), one run at a time.
+/// Streams learning_curves.csv (tidy: dataset, positive_fraction, seed, loss, optimizer,
+/// step_size, iteration, step, set, metric, value) and runs.csv (one row per run), one run at a
+/// time.
 class LearningCurveWriter {
  public:
   explicit LearningCurveWriter(const std::filesystem::path& directory);
@@ -26,10 +27,15 @@ class LearningCurveWriter {
   std::ofstream runs_;
 };
 
-/// comparison.csv: one row per (dataset, positive fraction, seed, loss).
+/// comparison.csv: one row per (dataset, positive fraction, seed, loss, optimizer).
 std::string comparison_csv(const std::vector<Selection>& selections);
 
-/// The comparison table in Markdown: rows dataset / positive fraction, columns loss, cells the
+/// How a loss and optimizer are named in tables: the loss alone when every run of the experiment
+/// uses the constant optimizer, otherwise "loss, optimizer".
+std::string method_label(const RunKey& key, bool all_constant);
+
+/// The comparison table in Markdown: rows dataset / positive fraction, columns loss (and
+/// optimizer, see method_label), cells the
 /// mean ± sd of test AUC over seeds, the best of each row in bold; then, with more than one
 /// row, each loss's mean rank over the rows.
 std::string comparison_markdown(const std::vector<Selection>& selections);

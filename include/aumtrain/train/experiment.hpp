@@ -1,6 +1,6 @@
-// Running an experiment: every dataset x positive fraction x seed x loss x step size of one or
-// more configurations, and selecting for each (dataset, positive fraction, seed, loss) the step
-// size and iteration with the best validation AUC.
+// Running an experiment: every dataset x positive fraction x seed x loss x optimizer (x step size
+// for the constant optimizer) of one or more configurations, and selecting for each (dataset,
+// positive fraction, seed, loss, optimizer) the run and iteration with the best validation AUC.
 #pragma once
 
 #include <atomic>
@@ -22,8 +22,9 @@ struct RunKey {
   std::string dataset;
   std::optional<double> positive_fraction;
   std::uint64_t seed = 0;
-  std::string loss;  ///< display name: aum.rate, aum.count, logistic, ...
-  double step_size = 0;
+  std::string loss;       ///< display name: aum.rate, aum.count, logistic, ...
+  std::string optimizer;  ///< constant, line_search
+  std::optional<double> step_size;  ///< the constant optimizer's step size; none for line_search
 };
 
 struct RunRecord {
@@ -37,9 +38,9 @@ struct SplitCounts {
   std::size_t positives[3] = {0, 0, 0};
 };
 
-/// The selected run of one (dataset, positive fraction, seed, loss).
+/// The selected run of one (dataset, positive fraction, seed, loss, optimizer).
 struct Selection {
-  RunKey key;  ///< key.step_size is the selected step size (0 when no run was usable)
+  RunKey key;  ///< key.step_size is the selected run's step size (none when no run was usable)
   int iteration = -1;  ///< -1 when every run diverged before its first evaluation
   double validation_auc = 0;
   SetMetrics test;
@@ -47,14 +48,15 @@ struct Selection {
   FeatureMap feature_map;
   std::vector<std::string> feature_names;
   SplitCounts counts;
-  std::size_t runs = 0;           ///< step sizes tried
+  std::size_t runs = 0;           ///< runs tried (step sizes, for the constant optimizer)
   std::size_t diverged_runs = 0;  ///< of those, how many diverged
   bool interrupted = false;       ///< some of its runs were cut short by a stop request
   bool usable() const noexcept { return iteration >= 0; }
 };
 
 /// Picks the run with the best validation AUC; ties go to fewer iterations, then to the smaller
-/// step size. Runs that never produced a valid iteration are skipped.
+/// step size. Runs that never produced a valid iteration are skipped. All runs are of one loss
+/// and optimizer.
 const RunRecord* select_best_run(const std::vector<const RunRecord*>& runs);
 
 /// Notifications for the application layer (all optional). `run_finished` calls never overlap;
@@ -85,7 +87,7 @@ struct ExperimentOutcome {
 ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
                                  const ExperimentOptions& options, const ExperimentEvents& events);
 
-/// "as-is" or the fraction, as in tables and file names.
+/// The run in words, for log lines: dataset, positive fraction, seed, loss, optimizer.
 std::string describe(const RunKey& key);
 
 }  // namespace aumtrain

@@ -1,0 +1,76 @@
+// The objective of training: a loss of scores, composed with the linear model, the feature map
+// and the rows of each set. It is the one place that touches the feature matrix, so that the
+// optimizers and the trainer see only scores, score-space gradients and parameter vectors.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/error_diffs.hpp"
+#include "aumtrain/data/split.hpp"
+#include "aumtrain/model/linear_model.hpp"
+#include "aumtrain/model/losses.hpp"
+
+namespace aumtrain {
+
+/// The examples of one set as the trainer sees them: rows of stored features and labels.
+struct LabeledRows {
+  MatrixView features;
+  const BinaryTargets* targets;
+};
+
+/// What one run trains on.
+struct TrainingData {
+  LabeledRows subtrain;
+  LabeledRows validation;
+  LabeledRows test;
+  const FeatureMap* feature_map;
+
+  const LabeledRows& set(SetName name) const;
+};
+
+/// Metrics of one set at one iteration.
+struct SetMetrics {
+  double loss = 0;  ///< the run's loss
+  double aum = 0;   ///< AUM with the rate denominator
+  double auc = 0;
+};
+
+/// loss o linear model o feature map o rows. Products with the feature matrix use `threads`
+/// threads; results do not depend on that number.
+class LinearObjective {
+ public:
+  LinearObjective(const TrainingData& data, Loss& loss, int threads);
+
+  Loss& loss() const noexcept { return *loss_; }
+  const FeatureMap& feature_map() const noexcept { return *data_.feature_map; }
+  Eigen::Index dimension() const noexcept { return static_cast<Eigen::Index>(feature_map().size()); }
+  std::size_t size(SetName set) const;
+  const BinaryTargets& targets(SetName set) const { return *data_.set(set).targets; }
+
+  /// The scores of `model` on a set's rows, X w + b (one matrix-vector product). For a direction
+  /// (d_w, d_b) in the parameters this is the rate at which the scores move along it.
+  void scores(SetName set, const LinearModel& model, std::span<double> out) const;
+
+  /// The loss of `scores` on a set, with dL/dscores written into `score_gradient`.
+  double value_and_score_gradient(SetName set, std::span<const double> scores,
+                                  std::span<double> score_gradient);
+
+  /// The gradient in the parameters, from dL/dscores on subtrain (one X^T g product): weights
+  /// through the feature map (constant columns stay 0), and the intercept's when the loss learns
+  /// one (0 otherwise).
+  void parameter_gradient(std::span<const double> score_gradient, LinearModel& gradient) const;
+
+  /// AUM (rate denominator) and AUC of `scores` on a set; `loss` is left at 0.
+  SetMetrics aum_and_auc(SetName set, std::span<const double> scores);
+
+ private:
+  TrainingData data_;
+  Loss* loss_;
+  int threads_;
+  AumKernel metrics_kernel_;
+  Denominators rate_[3];
+};
+
+}  // namespace aumtrain
