@@ -8,9 +8,10 @@
 namespace aumtrain::app {
 
 Command add_config_reference_command(CLI::App& parent) {
-  CLI::App* command = parent.add_subcommand(
-      "config-reference", "Print a Markdown table of every config key: its type, default, "
-                          "allowed values and meaning");
+  CLI::App* command =
+      parent.add_subcommand("config-reference",
+                            "Print a Markdown table of every config key: its type, default, "
+                            "allowed values and meaning");
   return {command, [] {
             fmt::print("{}", config_reference_markdown());
             return 0;

@@ -67,9 +67,10 @@ Value<S> choice(T S::*member, const Choices<T>& choices) {
 
 template <class S>
 Value<S> name_among(std::string S::*member, std::vector<std::string> names) {
-  return {"name", code_list(names),
-          [member, names](const Field& field, S& target) { target.*member = field.as_choice(names); },
-          [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+  return {
+      "name", code_list(names),
+      [member, names](const Field& field, S& target) { target.*member = field.as_choice(names); },
+      [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
 }
 
 template <class S>
@@ -139,8 +140,8 @@ std::string checked_name(const Field& field) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
   });
   if (!ok) {
-    field.fail(fmt::format("'{}' is not a usable name; use letters, digits, '_', '-' and '.'",
-                           name));
+    field.fail(
+        fmt::format("'{}' is not a usable name; use letters, digits, '_', '-' and '.'", name));
   }
   return name;
 }
@@ -174,15 +175,14 @@ auto read_distinct_values(const Field& field, const std::string& empty_hint, con
 
 /// A single step size or a list of them: finite, > 0, each once.
 std::vector<double> read_step_sizes(const Field& field) {
-  return read_distinct_values(field, "give step sizes like [0.01, 0.1, 1]", "step size",
-                              [](const Field& item) {
-                                const double step = item.as_double();
-                                if (!(step > 0) || !std::isfinite(step)) {
-                                  item.fail(fmt::format(
-                                      "{} is out of range; step sizes must be finite and > 0", step));
-                                }
-                                return step;
-                              });
+  return read_distinct_values(
+      field, "give step sizes like [0.01, 0.1, 1]", "step size", [](const Field& item) {
+        const double step = item.as_double();
+        if (!(step > 0) || !std::isfinite(step)) {
+          item.fail(fmt::format("{} is out of range; step sizes must be finite and > 0", step));
+        }
+        return step;
+      });
 }
 
 void write_numbers(YAML::Emitter& out, const std::vector<double>& numbers) {
@@ -230,7 +230,8 @@ std::vector<LossSpec> every_loss() {
       losses.push_back({.name = name});
       continue;
     }
-    for (const auto& choice : denominators()) losses.push_back({.name = name, .denominator = choice.second});
+    for (const auto& choice : denominators())
+      losses.push_back({.name = name, .denominator = choice.second});
   }
   return losses;
 }
@@ -238,26 +239,27 @@ std::vector<LossSpec> every_loss() {
 // ---- data ----
 
 Value<DataConfig> delimiter_value() {
-  return {"text", R"(`auto`, `","`, `";"`, `"\t"`)",
-          [](const Field& field, DataConfig& data) {
-            const std::string d = field.as_string();
-            if (d == "auto") {
-              data.delimiter = 0;
-            } else if (d == "," || d == ";" || d == "\t") {
-              data.delimiter = d[0];
-            } else if (d == "tab" || d == "\\t") {
-              data.delimiter = '\t';
-            } else {
-              field.fail(fmt::format("'{}' is not valid; use one of: auto, \",\", \";\", \"\\t\"", d));
-            }
-          },
-          [](YAML::Emitter& out, const DataConfig& data) {
-            if (data.delimiter == 0) {
-              out << "auto";
-            } else {
-              out << YAML::DoubleQuoted << std::string(1, data.delimiter);
-            }
-          }};
+  return {
+      "text", R"(`auto`, `","`, `";"`, `"\t"`)",
+      [](const Field& field, DataConfig& data) {
+        const std::string d = field.as_string();
+        if (d == "auto") {
+          data.delimiter = 0;
+        } else if (d == "," || d == ";" || d == "\t") {
+          data.delimiter = d[0];
+        } else if (d == "tab" || d == "\\t") {
+          data.delimiter = '\t';
+        } else {
+          field.fail(fmt::format("'{}' is not valid; use one of: auto, \",\", \";\", \"\\t\"", d));
+        }
+      },
+      [](YAML::Emitter& out, const DataConfig& data) {
+        if (data.delimiter == 0) {
+          out << "auto";
+        } else {
+          out << YAML::DoubleQuoted << std::string(1, data.delimiter);
+        }
+      }};
 }
 
 Value<DataConfig> features_value() {
@@ -268,7 +270,8 @@ Value<DataConfig> features_value() {
               return;
             }
             data.features = field.as_string_list();
-            if (data.features.empty()) field.fail("the feature list is empty; list columns or write all");
+            if (data.features.empty())
+              field.fail("the feature list is empty; list columns or write all");
           },
           [](YAML::Emitter& out, const DataConfig& data) {
             if (data.features.empty()) {
@@ -309,11 +312,12 @@ const Keys<DataConfig>& data_keys() {
       {.name = "positive_label",
        .doc = "rows whose label equals this (as text, or as a number: `1.0` equals `1`) are "
               "positive, all others negative: one-vs-rest for multi-class labels",
-       .value = {"text", "a label value",
-                 [](const Field& field, DataConfig& data) { data.positive_label = field.as_string(); },
-                 [](YAML::Emitter& out, const DataConfig& data) {
-                   out << YAML::DoubleQuoted << data.positive_label;
-                 }}},
+       .value = {
+           "text", "a label value",
+           [](const Field& field, DataConfig& data) { data.positive_label = field.as_string(); },
+           [](YAML::Emitter& out, const DataConfig& data) {
+             out << YAML::DoubleQuoted << data.positive_label;
+           }}},
       {.name = "features",
        .doc = "`all`: every column but the label; or the columns to use",
        .value = features_value()},
@@ -357,9 +361,9 @@ Value<SplitConfig> seeds_value() {
           [](const Field& field, SplitConfig& split) {
             split.seeds = read_distinct_values(
                 field, "give at least one seed, e.g. [1, 2, 3]", "seed", [](const Field& item) {
-                  return static_cast<std::uint64_t>(
-                      in_range(item, item.as_integer(), 0LL, std::numeric_limits<long long>::max(),
-                               "seeds are whole numbers >= 0"));
+                  return static_cast<std::uint64_t>(in_range(item, item.as_integer(), 0LL,
+                                                             std::numeric_limits<long long>::max(),
+                                                             "seeds are whole numbers >= 0"));
                 });
           },
           [](YAML::Emitter& out, const SplitConfig& split) { out << YAML::Flow << split.seeds; }};
@@ -414,9 +418,10 @@ const Keys<LossSpec>& loss_keys() {
 const ItemList<LossSpec>& loss_items() {
   static const ItemList<LossSpec> items{
       .kind = "loss",
-      .empty_message = fmt::format("give a non-empty list of losses, e.g. [aum, {{name: logistic}}]; "
-                                   "valid names: {}",
-                                   fmt::join(loss_names(), ", ")),
+      .empty_message =
+          fmt::format("give a non-empty list of losses, e.g. [aum, {{name: logistic}}]; "
+                      "valid names: {}",
+                      fmt::join(loss_names(), ", ")),
       .keys = loss_keys(),
       .name_alone = true,
       .flow = true,
@@ -466,9 +471,10 @@ const Keys<OptimizerSpec>& optimizer_keys() {
 const ItemList<OptimizerSpec>& optimizer_items() {
   static const ItemList<OptimizerSpec> items{
       .kind = "optimizer",
-      .empty_message = fmt::format("give a non-empty list of optimizers, e.g. [{{name: constant, "
-                                   "step_sizes: [0.1, 1]}}, {{name: line_search}}]; valid names: {}",
-                                   fmt::join(kOptimizerNames, ", ")),
+      .empty_message =
+          fmt::format("give a non-empty list of optimizers, e.g. [{{name: constant, "
+                      "step_sizes: [0.1, 1]}}, {{name: line_search}}]; valid names: {}",
+                      fmt::join(kOptimizerNames, ", ")),
       .keys = optimizer_keys(),
       .name_alone = true,
       .flow = true,
@@ -481,9 +487,9 @@ const ItemList<OptimizerSpec>& optimizer_items() {
 Value<TrainConfig> patience_value() {
   return {"whole number or null", ">= 1",
           [](const Field& field, TrainConfig& train) {
-            train.patience = static_cast<int>(in_range(field, field.as_integer(), 1LL,
-                                                       kMostIterations,
-                                                       "patience must be >= 1 (or null)"));
+            train.patience =
+                static_cast<int>(in_range(field, field.as_integer(), 1LL, kMostIterations,
+                                          "patience must be >= 1 (or null)"));
           },
           [](YAML::Emitter& out, const TrainConfig& train) {
             if (train.patience) {
@@ -498,8 +504,7 @@ const Keys<TrainConfig>& train_keys() {
   static const Keys<TrainConfig> keys = {
       {.name = "losses",
        .doc = "the losses; each item a name or a mapping (see `train.losses` items)",
-       .value = config::item_list(&TrainConfig::losses, loss_items(),
-                                  "the items below, each once"),
+       .value = config::item_list(&TrainConfig::losses, loss_items(), "the items below, each once"),
        .default_text = "every loss, `aum` with each denominator"},
       {.name = "optimizers",
        .doc = "the optimizers; every loss is trained with each (see `train.optimizers` items)",
@@ -508,10 +513,11 @@ const Keys<TrainConfig>& train_keys() {
       {.name = "step_sizes",
        .doc = "shorthand for `optimizers: [{name: constant, step_sizes: [...]}]`; give either "
               "this or `optimizers`",
-       .value = {kStepSizesType, kStepSizesAllowed,
+       .value = {kStepSizesType,
+                 kStepSizesAllowed,
                  [](const Field& field, TrainConfig& train) {
-                   train.optimizers = {OptimizerSpec{.name = "constant",
-                                                     .step_sizes = read_step_sizes(field)}};
+                   train.optimizers = {
+                       OptimizerSpec{.name = "constant", .step_sizes = read_step_sizes(field)}};
                  },
                  {}}},
       {.name = "max_iterations",
@@ -566,8 +572,9 @@ const Keys<DatasetEntry>& dataset_keys() {
 const ItemList<DatasetEntry>& dataset_items() {
   static const ItemList<DatasetEntry> items{
       .kind = "dataset",
-      .empty_message = "give a non-empty list of datasets, e.g. "
-                       "[{name: sonar, data: {path: datasets/sonar.csv}}]",
+      .empty_message =
+          "give a non-empty list of datasets, e.g. "
+          "[{name: sonar, data: {path: datasets/sonar.csv}}]",
       .keys = dataset_keys(),
       .identity = [](const DatasetEntry& entry) { return entry.name; }};
   return items;
@@ -610,15 +617,18 @@ const Keys<ExperimentConfig>& top_keys() {
        .written_when = [](const ExperimentConfig& config) { return !has_single_dataset(config); }},
       {.name = "split",
        .doc = "how every dataset is divided",
-       .value = config::section(&ExperimentConfig::split, split_keys(), "the keys of `split` below"),
+       .value =
+           config::section(&ExperimentConfig::split, split_keys(), "the keys of `split` below"),
        .default_text = "each key's default"},
       {.name = "train",
        .doc = "the runs",
-       .value = config::section(&ExperimentConfig::train, train_keys(), "the keys of `train` below"),
+       .value =
+           config::section(&ExperimentConfig::train, train_keys(), "the keys of `train` below"),
        .default_text = "each key's default"},
       {.name = "output",
        .doc = "the run directory",
-       .value = config::section(&ExperimentConfig::output, output_keys(), "the keys of `output` below"),
+       .value =
+           config::section(&ExperimentConfig::output, output_keys(), "the keys of `output` below"),
        .default_text = "each key's default"},
   };
   return keys;
@@ -664,9 +674,10 @@ void check_key_combinations(YAML::Node& root, const Field& top) {
     step_sizes.fail(fmt::format("this config gives train.optimizers; set {} instead",
                                 constant_step_sizes_path(root["train"]["optimizers"])));
   }
-  step_sizes.fail("give either train.step_sizes or train.optimizers, not both; keep optimizers "
-                  "and move these step sizes into its constant item: {name: constant, "
-                  "step_sizes: [...]}");
+  step_sizes.fail(
+      "give either train.step_sizes or train.optimizers, not both; keep optimizers "
+      "and move these step sizes into its constant item: {name: constant, "
+      "step_sizes: [...]}");
 }
 
 /// The defaults that depend on other keys.
@@ -686,7 +697,9 @@ std::string_view line_search_rule_name(LineSearchRule rule) {
   return config::choice_name(kStopRules, rule);
 }
 
-std::string_view search_set_name(SearchSet set) { return config::choice_name(kSearchSets, set); }
+std::string_view search_set_name(SearchSet set) {
+  return config::choice_name(kSearchSets, set);
+}
 
 std::string positive_fraction_label(const std::optional<double>& fraction) {
   return fraction ? format_number(*fraction) : "as-is";

@@ -36,7 +36,8 @@ Field Field::element(std::size_t i) const {
 }
 
 void Field::check_keys(const std::vector<std::string>& allowed) const {
-  if (!node_.IsMap()) fail(fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
+  if (!node_.IsMap())
+    fail(fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
   for (const auto& item : node_) {
     // YAML allows any node as a key ("? [a, b]"); as<std::string> would throw a yaml-cpp
     // exception that no caller expects.
@@ -48,7 +49,8 @@ void Field::check_keys(const std::vector<std::string>& allowed) const {
     const std::string key = item.first.as<std::string>();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       Field(item.first, path_.empty() ? key : path_ + "." + key, file_, overrides_)
-          .fail(fmt::format("unknown key '{}'; valid keys here: {}", key, fmt::join(allowed, ", ")));
+          .fail(
+              fmt::format("unknown key '{}'; valid keys here: {}", key, fmt::join(allowed, ", ")));
     }
   }
 }
@@ -136,16 +138,18 @@ void apply_override(YAML::Node& root, const std::string& text, Overrides& overri
   YAML::Node node = root;
   for (std::size_t k = 0; k < keys.size(); ++k) {
     const std::string& key = keys[k];
-    if (key.empty()) throw ConfigError(fmt::format("--set {}: the key path has an empty part", text));
+    if (key.empty())
+      throw ConfigError(fmt::format("--set {}: the key path has an empty part", text));
     const bool last = k + 1 == keys.size();
     if (node.IsSequence()) {
       std::size_t index = 0;
       const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), index);
       if (error != std::errc() || end != key.data() + key.size() || index >= node.size()) {
         if (node.size() == 0) {
-          throw ConfigError(fmt::format("--set {}: '{}' is an empty list; set the whole list "
-                                        "instead, e.g. --set {}=[...]",
-                                        text, resolved, resolved));
+          throw ConfigError(
+              fmt::format("--set {}: '{}' is an empty list; set the whole list "
+                          "instead, e.g. --set {}=[...]",
+                          text, resolved, resolved));
         }
         throw ConfigError(fmt::format("--set {}: '{}' is a list of {} items; index it with 0 to {}",
                                       text, resolved, node.size(), node.size() - 1));
@@ -159,14 +163,15 @@ void apply_override(YAML::Node& root, const std::string& text, Overrides& overri
       }
     } else {
       if (!node.IsMap() && !node.IsNull()) {
-        throw ConfigError(fmt::format("--set {}: '{}' is a single value, not a mapping", text,
-                                      resolved));
+        throw ConfigError(
+            fmt::format("--set {}: '{}' is a single value, not a mapping", text, resolved));
       }
       resolved += (resolved.empty() ? "" : ".") + key;
       if (last) {
         node[key] = value;
       } else {
-        if (!node[key].IsDefined() || node[key].IsNull()) node[key] = YAML::Node(YAML::NodeType::Map);
+        if (!node[key].IsDefined() || node[key].IsNull())
+          node[key] = YAML::Node(YAML::NodeType::Map);
         YAML::Node next = node[key];
         node.reset(next);
       }

@@ -19,7 +19,10 @@ class Field {
   /// about a missing key points to.
   Field(const YAML::Node& node, std::string path, const std::string& file,
         const Overrides& overrides, YAML::Mark enclosing = YAML::Mark::null_mark())
-      : node_(node), path_(std::move(path)), file_(file), overrides_(overrides),
+      : node_(node),
+        path_(std::move(path)),
+        file_(file),
+        overrides_(overrides),
         enclosing_(enclosing) {}
 
   const std::string& path() const { return path_; }

@@ -20,8 +20,8 @@ template <class S>
 struct Value {
   std::string type;     ///< for the reference: "number", "list of names", ...
   std::string allowed;  ///< for the reference: the range or the choices
-  std::function<void(const Field&, S&)> read;            ///< given a value that is not null
-  std::function<void(YAML::Emitter&, const S&)> write;   ///< empty: never written back
+  std::function<void(const Field&, S&)> read;           ///< given a value that is not null
+  std::function<void(YAML::Emitter&, const S&)> write;  ///< empty: never written back
 };
 
 template <class S>
@@ -116,11 +116,11 @@ void write_keys(YAML::Emitter& out, const Keys<S>& keys, const S& source) {
 /// A list whose items are mappings with the keys of one table.
 template <class S>
 struct ItemList {
-  std::string kind;          ///< what one item is: "loss"
-  std::string empty_message; ///< said for an empty list (or a value that is not a list)
-  const Keys<S>& keys;       ///< the first key is the item's name
-  bool name_alone = false;   ///< an item may be just its name: `losses: [aum, logistic]`
-  bool flow = false;         ///< write each item on one line
+  std::string kind;           ///< what one item is: "loss"
+  std::string empty_message;  ///< said for an empty list (or a value that is not a list)
+  const Keys<S>& keys;        ///< the first key is the item's name
+  bool name_alone = false;    ///< an item may be just its name: `losses: [aum, logistic]`
+  bool flow = false;          ///< write each item on one line
   /// What makes two items the same, for the "listed twice" message.
   std::function<std::string(const S&)> identity;
 };
@@ -160,11 +160,12 @@ void write_items(YAML::Emitter& out, const ItemList<S>& items, const std::vector
 /// A key whose value is a section: a mapping read with its own table into `member`.
 template <class S, class T>
 Value<S> section(T S::*member, const Keys<T>& keys, std::string allowed) {
-  return {"mapping", std::move(allowed),
-          [member, &keys](const Field& field, S& target) { read_keys(field, keys, target.*member); },
-          [member, &keys](YAML::Emitter& out, const S& source) {
-            write_keys(out, keys, source.*member);
-          }};
+  return {
+      "mapping", std::move(allowed),
+      [member, &keys](const Field& field, S& target) { read_keys(field, keys, target.*member); },
+      [member, &keys](YAML::Emitter& out, const S& source) {
+        write_keys(out, keys, source.*member);
+      }};
 }
 
 /// A key whose value is a list of items, read into `member`.
@@ -205,10 +206,10 @@ std::string markdown_table(const Keys<S>& keys, const S& defaults = S{}) {
   };
   std::string table = "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
   for (const Key<S>& key : keys) {
-    const std::string only =
-        key.only_for.empty() ? "" : fmt::format("`{}` only: ", key.only_for);
-    table += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", key.name, markdown_cell(key.value.type),
-                         markdown_cell(default_of(key)), markdown_cell(key.value.allowed), only, markdown_cell(key.doc));
+    const std::string only = key.only_for.empty() ? "" : fmt::format("`{}` only: ", key.only_for);
+    table += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", key.name,
+                         markdown_cell(key.value.type), markdown_cell(default_of(key)),
+                         markdown_cell(key.value.allowed), only, markdown_cell(key.doc));
   }
   return table;
 }

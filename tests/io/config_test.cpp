@@ -181,7 +181,8 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
   };
   for (const Case& c : cases) {
     const std::string message = error_of(c.yaml);
-    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << c.yaml << "\nmessage: " << message;
+    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n"
+                                                 << c.yaml << "\nmessage: " << message;
   }
 }
 
@@ -212,17 +213,17 @@ TEST(Config, SetErrorsNameTheOverride) {
 
 TEST(Config, DatasetsListNamesEveryDataset) {
   testing::TempDir dir;
-  const ExperimentConfig c = load_config(
-      dir.write("many.yaml", "datasets:\n  - {name: a, data: {path: a.csv}}\n"
-                             "  - {name: b, data: {path: b.csv, format: libsvm}}\n"),
-      {});
+  const ExperimentConfig c =
+      load_config(dir.write("many.yaml",
+                            "datasets:\n  - {name: a, data: {path: a.csv}}\n"
+                            "  - {name: b, data: {path: b.csv, format: libsvm}}\n"),
+                  {});
   ASSERT_EQ(c.datasets.size(), 2u);
   EXPECT_EQ(c.datasets[1].name, "b");
   EXPECT_EQ(c.datasets[1].data.format, DataFormat::libsvm);
   const std::string message = error_of(
       "datasets:\n  - {name: a, data: {path: a.csv}}\n  - {name: a, data: {path: b.csv}}\n");
-  EXPECT_TRUE(message.starts_with("FILE:3:5: datasets[1]: dataset a is listed twice"))
-      << message;
+  EXPECT_TRUE(message.starts_with("FILE:3:5: datasets[1]: dataset a is listed twice")) << message;
 }
 
 const char* kOptimizers = R"(data: {path: x.csv}
@@ -262,7 +263,8 @@ TEST(Config, StepSizesAloneAreShorthandForOneConstantOptimizer) {
   testing::TempDir dir;
   for (const char* steps : {"[0.5, 2]", "0.5"}) {
     const ExperimentConfig c = load_config(
-        dir.write("c.yaml", fmt::format("data: {{path: x.csv}}\ntrain: {{step_sizes: {}}}\n", steps)),
+        dir.write("c.yaml",
+                  fmt::format("data: {{path: x.csv}}\ntrain: {{step_sizes: {}}}\n", steps)),
         {});
     ASSERT_EQ(c.train.optimizers.size(), 1u) << steps;
     EXPECT_EQ(c.train.optimizers[0].name, "constant");
@@ -284,7 +286,8 @@ TEST(Config, OptimizerErrorsNameTheKeyPathAndLine) {
        "FILE:3:45: train.optimizers[0].max_events: only the line_search optimizer takes "
        "max_events, not constant"},
       {"[{name: constant, set: validation}]",
-       "FILE:3:38: train.optimizers[0].set: only the line_search optimizer takes set, not constant"},
+       "FILE:3:38: train.optimizers[0].set: only the line_search optimizer takes set, not "
+       "constant"},
       {"[{name: line_search, step_sizes: [1]}]",
        "FILE:3:48: train.optimizers[0].step_sizes: only the constant optimizer takes step_sizes, "
        "not line_search"},
@@ -297,8 +300,9 @@ TEST(Config, OptimizerErrorsNameTheKeyPathAndLine) {
       {"[{name: adam}]",
        "FILE:3:23: train.optimizers[0].name: 'adam' is not valid; use one of: constant, "
        "line_search"},
-      {"[sgd]", "FILE:3:16: train.optimizers[0]: 'sgd' is not valid; use one of: constant, "
-                "line_search"},
+      {"[sgd]",
+       "FILE:3:16: train.optimizers[0]: 'sgd' is not valid; use one of: constant, "
+       "line_search"},
       {"[{stop: max_auc}]",
        "FILE:3:16: train.optimizers[0].name: missing; give one of: constant, line_search"},
       {"[{name: line_search, stop: best}]",
@@ -339,10 +343,11 @@ TEST(Config, OptimizersAreWrittenBackWithOnlyTheirOwnKeys) {
   testing::TempDir dir;
   const ExperimentConfig c = load_config(dir.write("c.yaml", kOptimizers), {});
   const std::string yaml = to_yaml(c);
-  EXPECT_NE(yaml.find("  optimizers:\n"
-                      "    - {name: constant, step_sizes: [0.5, 2]}\n"
-                      "    - {name: line_search, stop: max_auc, max_events: 50, set: validation}\n"),
-            std::string::npos)
+  EXPECT_NE(
+      yaml.find("  optimizers:\n"
+                "    - {name: constant, step_sizes: [0.5, 2]}\n"
+                "    - {name: line_search, stop: max_auc, max_events: 50, set: validation}\n"),
+      std::string::npos)
       << yaml;
   EXPECT_EQ(yaml.find("\n  step_sizes:"), std::string::npos) << yaml;
   const ExperimentConfig again = load_config(dir.write("resolved.yaml", yaml), {});
@@ -358,8 +363,8 @@ TEST(Config, OptimizersAreWrittenBackWithOnlyTheirOwnKeys) {
 
 TEST(Config, SetOfOptimizersReplacesTheStepSizesShorthand) {
   testing::TempDir dir;
-  const ExperimentConfig c = load_config(
-      dir.write("c.yaml", kValid), {"train.optimizers=[{name: line_search, stop: max_auc}]"});
+  const ExperimentConfig c = load_config(dir.write("c.yaml", kValid),
+                                         {"train.optimizers=[{name: line_search, stop: max_auc}]"});
   ASSERT_EQ(c.train.optimizers.size(), 1u);
   EXPECT_EQ(c.train.optimizers[0].name, "line_search");
   EXPECT_EQ(c.train.optimizers[0].stop, LineSearchRule::max_auc);
@@ -409,9 +414,9 @@ TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
        }) {
     EXPECT_NE(reference.find(row), std::string::npos) << row << "\nin:\n" << reference;
   }
-  for (const char* heading : {"### Top level", "### `data`", "### Items of `datasets`",
-                              "### `split`", "### `train`", "### Items of `train.losses`",
-                              "### Items of `train.optimizers`", "### `output`"}) {
+  for (const char* heading :
+       {"### Top level", "### `data`", "### Items of `datasets`", "### `split`", "### `train`",
+        "### Items of `train.losses`", "### Items of `train.optimizers`", "### `output`"}) {
     EXPECT_NE(reference.find(heading), std::string::npos) << heading;
   }
 }
