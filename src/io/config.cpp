@@ -1,152 +1,45 @@
+// Every key of a config is declared once, in the tables below (one per section and one per kind
+// of list item): its name, type, range or choices, one-line doc, and how it is read, checked and
+// written back. Reading, to_yaml, the valid-key lists of messages and the Markdown reference are
+// all derived from them; defaults come from the default-constructed structs of config.hpp.
 #include "aumtrain/io/config.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <limits>
-#include <map>
-#include <set>
 
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/io/text_format.hpp"
+#include "config_field.hpp"
+#include "config_schema.hpp"
 
 namespace aumtrain {
 namespace {
 
-// Where overrides came from: key path -> the --set argument.
-using Overrides = std::map<std::string, std::string>;
+using config::Choices;
+using config::Field;
+using config::ItemList;
+using config::Key;
+using config::Keys;
+using config::Value;
 
-// A YAML node with its key path and origin, so that every message can say where it is.
-class Field {
- public:
-  Field(const YAML::Node& node, std::string path, const std::string& file,
-        const Overrides& overrides)
-      : node_(node), path_(std::move(path)), file_(file), overrides_(overrides) {}
+// ---- the values of keys: how each kind is read, checked, written and described ----
 
-  const std::string& path() const { return path_; }
-  bool defined() const { return node_.IsDefined(); }
-  bool is_null() const { return !node_.IsDefined() || node_.IsNull(); }
-  bool is_sequence() const { return node_.IsSequence(); }
-  bool is_map() const { return node_.IsMap(); }
-  std::size_t size() const { return node_.size(); }
-  std::string text() const { return node_.IsScalar() ? node_.Scalar() : describe_kind(); }
-
-  /// "file:line:column: key.path" or "--set key.path=value: key.path".
-  std::string where() const {
-    for (std::string prefix = path_;;) {
-      if (auto it = overrides_.find(prefix); it != overrides_.end()) {
-        return fmt::format("--set {}: {}", it->second, path_);
-      }
-      const auto cut = prefix.find_last_of(".[");
-      if (cut == std::string::npos) break;
-      prefix.resize(cut);
-    }
-    const YAML::Mark mark = node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark();
-    const std::string place = mark.is_null() ? file_
-                                             : fmt::format("{}:{}:{}", file_, mark.line + 1,
-                                                           mark.column + 1);
-    return path_.empty() ? place : fmt::format("{}: {}", place, path_);
-  }
-
-  [[noreturn]] void fail(const std::string& message) const {
-    throw ConfigError(fmt::format("{}: {}", where(), message));
-  }
-
-  Field child(const std::string& key) const {
-    return Field(node_[key], path_.empty() ? key : path_ + "." + key, file_, overrides_);
-  }
-  Field element(std::size_t i) const {
-    return Field(node_[i], fmt::format("{}[{}]", path_, i), file_, overrides_);
-  }
-
-  /// Rejects keys outside `allowed`, listing the valid ones.
-  void check_keys(const std::vector<std::string>& allowed) const {
-    if (!node_.IsMap()) fail(fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
-    for (const auto& item : node_) {
-      // YAML allows any node as a key ("? [a, b]"); as<std::string> would throw a yaml-cpp
-      // exception that no caller expects.
-      if (item.first.IsSequence() || item.first.IsMap()) {
-        const Field key_node(item.first, path_, file_, overrides_);
-        key_node.fail(fmt::format("expected a key name here, got {}; valid keys here: {}",
-                                  key_node.describe_kind(), fmt::join(allowed, ", ")));
-      }
-      const std::string key = item.first.as<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Field(item.first, path_.empty() ? key : path_ + "." + key, file_, overrides_)
-            .fail(fmt::format("unknown key '{}'; valid keys here: {}", key,
-                              fmt::join(allowed, ", ")));
-      }
-    }
-  }
-
-  double as_double() const {
-    expect_scalar("a number");
-    double value = 0;
-    if (!YAML::convert<double>::decode(node_, value) || std::isnan(value)) {
-      fail(fmt::format("expected a number, got '{}'", node_.Scalar()));
-    }
-    return value;
-  }
-  long long as_integer() const {
-    expect_scalar("a whole number");
-    long long value = 0;
-    if (!YAML::convert<long long>::decode(node_, value)) {
-      fail(fmt::format("expected a whole number, got '{}'", node_.Scalar()));
-    }
-    return value;
-  }
-  bool as_bool() const {
-    expect_scalar("true or false");
-    bool value = false;
-    if (!YAML::convert<bool>::decode(node_, value)) {
-      fail(fmt::format("expected true or false, got '{}'", node_.Scalar()));
-    }
-    return value;
-  }
-  std::string as_string() const {
-    expect_scalar("a string");
-    return node_.Scalar();
-  }
-  std::vector<std::string> as_string_list() const {
-    std::vector<std::string> out;
-    if (node_.IsScalar()) return {as_string()};
-    if (!node_.IsSequence()) fail("expected a list of names");
-    for (std::size_t i = 0; i < node_.size(); ++i) out.push_back(element(i).as_string());
-    return out;
-  }
-  /// A choice among `valid`.
-  std::string as_choice(const std::vector<std::string>& valid) const {
-    const std::string value = as_string();
-    if (std::find(valid.begin(), valid.end(), value) == valid.end()) {
-      fail(fmt::format("'{}' is not valid; use one of: {}", value, fmt::join(valid, ", ")));
-    }
-    return value;
-  }
-
- private:
-  void expect_scalar(const char* expected) const {
-    if (!node_.IsScalar()) fail(fmt::format("expected {}, got {}", expected, describe_kind()));
-  }
-  std::string describe_kind() const {
-    if (node_.IsSequence()) return "a list";
-    if (node_.IsMap()) return "a mapping";
-    if (node_.IsNull()) return "nothing (null)";
-    return "'" + node_.Scalar() + "'";
-  }
-
-  YAML::Node node_;
-  std::string path_;
-  const std::string& file_;
-  const Overrides& overrides_;
-};
+std::string code_list(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (const auto& name : names) quoted.push_back(fmt::format("`{}`", name));
+  return fmt::format("{}", fmt::join(quoted, ", "));
+}
 
 template <class T>
-T in_range(const Field& field, T value, T low, T high, const char* meaning) {
-  if (!(value >= low && value <= high)) field.fail(fmt::format("{} is out of range; {}", value, meaning));
+T in_range(const Field& field, T value, T low, T high, const std::string& meaning) {
+  if (!(value >= low && value <= high)) {
+    field.fail(fmt::format("{} is out of range; {}", value, meaning));
+  }
   return value;
 }
 
@@ -158,47 +51,87 @@ double open_fraction(const Field& field) {
   return value;
 }
 
-DataConfig read_data(const Field& field) {
-  if (field.is_null()) field.fail("missing; give at least data.path");
-  field.check_keys({"path", "format", "delimiter", "label", "positive_label", "features",
-                    "exclude", "missing"});
-  DataConfig data;
-  const Field path = field.child("path");
-  if (path.is_null()) path.fail("missing; give the dataset file, e.g. datasets/sonar.csv");
-  data.path = path.as_string();
-  if (const Field f = field.child("format"); !f.is_null()) {
-    data.format = f.as_choice({"csv", "libsvm"}) == "csv" ? DataFormat::csv : DataFormat::libsvm;
-  }
-  if (const Field f = field.child("delimiter"); !f.is_null()) {
-    const std::string d = f.as_string();
-    if (d == "auto") {
-      data.delimiter = 0;
-    } else if (d == "," || d == ";" || d == "\t") {
-      data.delimiter = d[0];
-    } else if (d == "tab" || d == "\\t") {
-      data.delimiter = '\t';
-    } else {
-      f.fail(fmt::format("'{}' is not valid; use one of: auto, \",\", \";\", \"\\t\"", d));
-    }
-  }
-  if (const Field f = field.child("label"); !f.is_null()) data.label = f.as_string();
-  if (const Field f = field.child("positive_label"); !f.is_null()) {
-    data.positive_label = f.as_string();
-  }
-  if (const Field f = field.child("features"); !f.is_null()) {
-    if (!(f.is_sequence()) && f.as_string() == "all") {
-      data.features.clear();
-    } else {
-      data.features = f.as_string_list();
-      if (data.features.empty()) f.fail("the feature list is empty; list columns or write all");
-    }
-  }
-  if (const Field f = field.child("exclude"); !f.is_null()) data.exclude = f.as_string_list();
-  if (const Field f = field.child("missing"); !f.is_null()) {
-    data.missing = f.as_choice({"error", "drop_rows"}) == "error" ? MissingPolicy::error
-                                                                  : MissingPolicy::drop_rows;
-  }
-  return data;
+template <class S, class T>
+Value<S> choice(T S::*member, const Choices<T>& choices) {
+  return {"name", code_list(config::choice_names(choices)),
+          [member, &choices](const Field& field, S& target) {
+            const std::string name = field.as_choice(config::choice_names(choices));
+            for (const auto& [text, value] : choices) {
+              if (text == name) target.*member = value;
+            }
+          },
+          [member, &choices](YAML::Emitter& out, const S& source) {
+            out << config::choice_name(choices, source.*member);
+          }};
+}
+
+template <class S>
+Value<S> name_among(std::string S::*member, std::vector<std::string> names) {
+  return {
+      "name", code_list(names),
+      [member, names](const Field& field, S& target) { target.*member = field.as_choice(names); },
+      [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+}
+
+template <class S>
+Value<S> fraction(double S::*member) {
+  return {"number", "strictly between 0 and 1",
+          [member](const Field& field, S& target) { target.*member = open_fraction(field); },
+          [member](YAML::Emitter& out, const S& source) { out << format_number(source.*member); }};
+}
+
+template <class S>
+Value<S> positive_number(double S::*member) {
+  return {"number", "finite, > 0",
+          [member](const Field& field, S& target) {
+            const double value = field.as_double();
+            if (!(value > 0) || !std::isfinite(value)) {
+              field.fail(fmt::format("{} is out of range; the {} must be finite and > 0", value,
+                                     field.path().substr(field.path().rfind('.') + 1)));
+            }
+            target.*member = value;
+          },
+          [member](YAML::Emitter& out, const S& source) { out << format_number(source.*member); }};
+}
+
+constexpr long long kMostIterations = 100'000'000;
+
+template <class S, class T>
+Value<S> whole_number(T S::*member, long long low, long long high = kMostIterations) {
+  return {"whole number", fmt::format(">= {}", low),
+          [member, low, high](const Field& field, S& target) {
+            const std::string name = field.path().substr(field.path().rfind('.') + 1);
+            target.*member = static_cast<T>(in_range(field, field.as_integer(), low, high,
+                                                     fmt::format("{} must be >= {}", name, low)));
+          },
+          [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+}
+
+template <class S>
+Value<S> flag(bool S::*member) {
+  return {"true or false", "`true`, `false`",
+          [member](const Field& field, S& target) { target.*member = field.as_bool(); },
+          [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+}
+
+/// Text; `empty_hint` non-empty rejects an empty text with that advice.
+template <class S>
+Value<S> text(std::string S::*member, std::string empty_hint = {}) {
+  return {"text", empty_hint.empty() ? "any" : "not empty",
+          [member, empty_hint](const Field& field, S& target) {
+            target.*member = field.as_string();
+            if (!empty_hint.empty() && (target.*member).empty()) {
+              field.fail("it is empty; " + empty_hint);
+            }
+          },
+          [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+}
+
+template <class S>
+Value<S> name_list(std::vector<std::string> S::*member) {
+  return {"list of names", "column names",
+          [member](const Field& field, S& target) { target.*member = field.as_string_list(); },
+          [member](YAML::Emitter& out, const S& source) { out << YAML::Flow << source.*member; }};
 }
 
 std::string checked_name(const Field& field) {
@@ -207,232 +140,550 @@ std::string checked_name(const Field& field) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
   });
   if (!ok) {
-    field.fail(fmt::format("'{}' is not a usable name; use letters, digits, '_', '-' and '.'",
-                           name));
+    field.fail(
+        fmt::format("'{}' is not a usable name; use letters, digits, '_', '-' and '.'", name));
   }
   return name;
 }
 
-SplitConfig read_split(const Field& field) {
-  SplitConfig split;
-  if (field.is_null()) return split;
-  field.check_keys({"test", "validation", "positive_fraction", "seeds", "standardize"});
-  if (const Field f = field.child("test"); !f.is_null()) split.test = open_fraction(f);
-  if (const Field f = field.child("validation"); !f.is_null()) split.validation = open_fraction(f);
-  if (const Field f = field.child("positive_fraction"); f.defined()) {
-    split.positive_fractions.clear();
-    if (f.is_sequence()) {
-      if (f.size() == 0) f.fail("the list is empty; give null (as-is) or fractions like 0.1");
-      for (std::size_t i = 0; i < f.size(); ++i) {
-        const Field item = f.element(i);
-        split.positive_fractions.push_back(item.is_null() ? std::nullopt
-                                                          : std::optional(open_fraction(item)));
-      }
-    } else {
-      split.positive_fractions.push_back(f.is_null() ? std::nullopt
-                                                     : std::optional(open_fraction(f)));
+template <class S>
+Value<S> usable_name(std::string S::*member) {
+  return {"name", "letters, digits, `_`, `-`, `.`",
+          [member](const Field& field, S& target) { target.*member = checked_name(field); },
+          [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
+}
+
+/// A single value or a non-empty list of distinct values, each read by `read_one`; `noun` names
+/// one value in the "listed twice" message.
+template <class ReadOne>
+auto read_distinct_values(const Field& field, const std::string& empty_hint, const char* noun,
+                          ReadOne read_one) {
+  if (field.is_sequence() && field.size() == 0) field.fail("the list is empty; " + empty_hint);
+  std::vector<decltype(read_one(field))> values;
+  const std::size_t count = field.is_sequence() ? field.size() : 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Field item = field.is_sequence() ? field.element(i) : field;
+    const auto value = read_one(item);
+    if (std::find(values.begin(), values.end(), value) != values.end()) {
+      item.fail(fmt::format("{} {} is listed twice", noun,
+                            item.is_null() ? std::string("null") : item.as_string()));
     }
-    for (std::size_t i = 0; i < split.positive_fractions.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (split.positive_fractions[i] == split.positive_fractions[j]) {
-          f.fail(fmt::format("positive fraction {} is listed twice",
-                             positive_fraction_label(split.positive_fractions[i])));
+    values.push_back(value);
+  }
+  return values;
+}
+
+/// A single step size or a list of them: finite, > 0, each once.
+std::vector<double> read_step_sizes(const Field& field) {
+  return read_distinct_values(
+      field, "give step sizes like [0.01, 0.1, 1]", "step size", [](const Field& item) {
+        const double step = item.as_double();
+        if (!(step > 0) || !std::isfinite(step)) {
+          item.fail(fmt::format("{} is out of range; step sizes must be finite and > 0", step));
         }
-      }
+        return step;
+      });
+}
+
+void write_numbers(YAML::Emitter& out, const std::vector<double>& numbers) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (double number : numbers) out << format_number(number);
+  out << YAML::EndSeq;
+}
+
+const char* const kStepSizesType = "number or list of numbers";
+const char* const kStepSizesAllowed = "finite, > 0, each once";
+
+// ---- the choices ----
+
+const Choices<DataFormat> kFormats = {{"csv", DataFormat::csv}, {"libsvm", DataFormat::libsvm}};
+const Choices<MissingPolicy> kMissingPolicies = {{"error", MissingPolicy::error},
+                                                 {"drop_rows", MissingPolicy::drop_rows}};
+const Choices<InitKind> kInits = {{"zeros", InitKind::zeros}, {"random", InitKind::random}};
+const Choices<LineSearchRule> kStopRules = {{"min_aum", LineSearchRule::min_aum},
+                                            {"max_auc", LineSearchRule::max_auc},
+                                            {"iterations", LineSearchRule::iterations}};
+const Choices<SearchSet> kSearchSets = {{"subtrain", SearchSet::subtrain},
+                                        {"validation", SearchSet::validation}};
+const std::vector<std::string> kOptimizerNames = {"constant", "line_search"};
+
+const Choices<Denominator>& denominators() {
+  static const Choices<Denominator> choices = [] {
+    Choices<Denominator> out;
+    for (Denominator d : {Denominator::rate, Denominator::count}) {
+      out.emplace_back(std::string(denominator_name(d)), d);
     }
+    return out;
+  }();
+  return choices;
+}
+
+std::vector<std::string> loss_name_list() {
+  return {loss_names().begin(), loss_names().end()};
+}
+
+/// The default of train.losses: every loss, aum with each denominator.
+std::vector<LossSpec> every_loss() {
+  std::vector<LossSpec> losses;
+  for (const std::string& name : loss_name_list()) {
+    if (name != "aum") {
+      losses.push_back({.name = name});
+      continue;
+    }
+    for (const auto& choice : denominators())
+      losses.push_back({.name = name, .denominator = choice.second});
   }
-  if (const Field f = field.child("seeds"); !f.is_null()) {
-    split.seeds.clear();
-    if (!f.is_sequence()) {
-      split.seeds.push_back(static_cast<std::uint64_t>(
-          in_range(f, f.as_integer(), 0LL, std::numeric_limits<long long>::max(),
-                   "seeds are whole numbers >= 0")));
-    } else {
-      if (f.size() == 0) f.fail("the list is empty; give at least one seed, e.g. [1, 2, 3]");
-      for (std::size_t i = 0; i < f.size(); ++i) {
-        const Field item = f.element(i);
-        const auto seed = static_cast<std::uint64_t>(
-            in_range(item, item.as_integer(), 0LL, std::numeric_limits<long long>::max(),
-                     "seeds are whole numbers >= 0"));
-        if (std::find(split.seeds.begin(), split.seeds.end(), seed) != split.seeds.end()) {
-          item.fail(fmt::format("seed {} is listed twice", seed));
+  return losses;
+}
+
+// ---- data ----
+
+Value<DataConfig> delimiter_value() {
+  return {
+      "text", R"(`auto`, `","`, `";"`, `"\t"`)",
+      [](const Field& field, DataConfig& data) {
+        const std::string d = field.as_string();
+        if (d == "auto") {
+          data.delimiter = 0;
+        } else if (d == "," || d == ";" || d == "\t") {
+          data.delimiter = d[0];
+        } else if (d == "tab" || d == "\\t") {
+          data.delimiter = '\t';
+        } else {
+          field.fail(fmt::format("'{}' is not valid; use one of: auto, \",\", \";\", \"\\t\"", d));
         }
-        split.seeds.push_back(seed);
-      }
-    }
-  }
-  if (const Field f = field.child("standardize"); !f.is_null()) split.standardize = f.as_bool();
-  return split;
-}
-
-LossSpec read_loss(const Field& field) {
-  LossSpec spec;
-  const std::vector<std::string> names(loss_names().begin(), loss_names().end());
-  if (!field.is_map()) {
-    spec.name = field.as_choice(names);
-    return spec;
-  }
-  field.check_keys({"name", "denominator", "margin"});
-  const Field name = field.child("name");
-  if (name.is_null()) name.fail(fmt::format("missing; give one of: {}", fmt::join(names, ", ")));
-  spec.name = name.as_choice(names);
-  if (const Field f = field.child("denominator"); !f.is_null()) {
-    if (spec.name != "aum") f.fail(fmt::format("only the aum loss has a denominator, not {}", spec.name));
-    spec.denominator = f.as_choice({"rate", "count"}) == "rate" ? Denominator::rate
-                                                                : Denominator::count;
-  }
-  if (const Field f = field.child("margin"); !f.is_null()) {
-    if (spec.name != "squared_hinge_all_pairs") {
-      f.fail(fmt::format("only squared_hinge_all_pairs has a margin, not {}", spec.name));
-    }
-    spec.margin = f.as_double();
-    if (!(spec.margin > 0) || !std::isfinite(spec.margin)) {
-      f.fail(fmt::format("{} is out of range; the margin must be > 0", spec.margin));
-    }
-  }
-  return spec;
-}
-
-std::vector<LossSpec> default_losses() {
-  return {{"aum", Denominator::rate, 1.0},
-          {"aum", Denominator::count, 1.0},
-          {"logistic", Denominator::rate, 1.0},
-          {"logistic_balanced", Denominator::rate, 1.0},
-          {"squared_hinge_all_pairs", Denominator::rate, 1.0}};
-}
-
-TrainConfig read_train(const Field& field) {
-  TrainConfig train;
-  train.losses = default_losses();
-  if (field.is_null()) return train;
-  field.check_keys({"losses", "step_sizes", "max_iterations", "init", "patience"});
-  if (const Field f = field.child("losses"); f.defined()) {
-    if (!f.is_sequence() || f.size() == 0) {
-      f.fail(fmt::format("give a non-empty list of losses, e.g. [{{name: aum}}, {{name: "
-                         "logistic}}]; valid names: {}",
-                         fmt::join(loss_names(), ", ")));
-    }
-    train.losses.clear();
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const Field item = f.element(i);
-      LossSpec spec = read_loss(item);
-      for (const auto& other : train.losses) {
-        if (loss_display_name(other) == loss_display_name(spec)) {
-          item.fail(fmt::format("loss {} is listed twice", loss_display_name(spec)));
+      },
+      [](YAML::Emitter& out, const DataConfig& data) {
+        if (data.delimiter == 0) {
+          out << "auto";
+        } else {
+          out << YAML::DoubleQuoted << std::string(1, data.delimiter);
         }
-      }
-      train.losses.push_back(spec);
-    }
-  }
-  if (const Field f = field.child("step_sizes"); f.defined()) {
-    auto& step_sizes = train.optimizers.front().step_sizes;
-    step_sizes.clear();
-    if (f.is_sequence() && f.size() == 0) f.fail("the list is empty; give step sizes like [0.01, 0.1, 1]");
-    const std::size_t count = f.is_sequence() ? f.size() : 1;
-    for (std::size_t i = 0; i < count; ++i) {
-      const Field item = f.is_sequence() ? f.element(i) : f;
-      const double step = item.as_double();
-      if (!(step > 0) || !std::isfinite(step)) {
-        item.fail(fmt::format("{} is out of range; step sizes must be finite and > 0", step));
-      }
-      if (std::find(step_sizes.begin(), step_sizes.end(), step) != step_sizes.end()) {
-        item.fail(fmt::format("step size {} is listed twice", step));
-      }
-      step_sizes.push_back(step);
-    }
-  }
-  if (const Field f = field.child("max_iterations"); !f.is_null()) {
-    train.max_iterations = static_cast<int>(
-        in_range(f, f.as_integer(), 1LL, 100'000'000LL, "max_iterations must be >= 1"));
-  }
-  if (const Field f = field.child("init"); !f.is_null()) {
-    train.init = f.as_choice({"zeros", "random"}) == "zeros" ? InitKind::zeros : InitKind::random;
-  }
-  if (const Field f = field.child("patience"); !f.is_null()) {
-    train.patience = static_cast<int>(
-        in_range(f, f.as_integer(), 1LL, 100'000'000LL, "patience must be >= 1 (or null)"));
-  }
-  return train;
+      }};
 }
 
-OutputConfig read_output(const Field& field, const std::string& name) {
-  OutputConfig output;
-  output.directory = "runs/" + name;
-  if (field.is_null()) return output;
-  field.check_keys({"directory", "log_every", "plots"});
-  if (const Field f = field.child("directory"); !f.is_null()) {
-    output.directory = f.as_string();
-    if (output.directory.empty()) f.fail("the directory is empty; give a path like runs/sonar");
-  }
-  if (const Field f = field.child("log_every"); !f.is_null()) {
-    output.log_every = static_cast<int>(
-        in_range(f, f.as_integer(), 1LL, 100'000'000LL, "log_every must be >= 1"));
-  }
-  if (const Field f = field.child("plots"); !f.is_null()) output.plots = f.as_bool();
-  return output;
+Value<DataConfig> features_value() {
+  return {"`all` or list of names", "column names",
+          [](const Field& field, DataConfig& data) {
+            if (!field.is_sequence() && field.as_string() == "all") {
+              data.features.clear();
+              return;
+            }
+            data.features = field.as_string_list();
+            if (data.features.empty())
+              field.fail("the feature list is empty; list columns or write all");
+          },
+          [](YAML::Emitter& out, const DataConfig& data) {
+            if (data.features.empty()) {
+              out << "all";
+            } else {
+              out << YAML::Flow << data.features;
+            }
+          }};
 }
 
-void apply_override(YAML::Node& root, const std::string& text, Overrides& overrides) {
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0) {
-    throw ConfigError(fmt::format(
-        "--set {}: expected key.path=value, e.g. --set train.max_iterations=100", text));
-  }
-  const std::string path = text.substr(0, equals);
-  YAML::Node value;
-  try {
-    value = YAML::Load(text.substr(equals + 1));
-  } catch (const YAML::Exception& error) {
-    throw ConfigError(fmt::format("--set {}: the value is not valid YAML: {}", text, error.msg));
-  }
-  std::vector<std::string> keys;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    keys.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  std::string resolved;
-  YAML::Node node = root;
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    const std::string& key = keys[k];
-    if (key.empty()) throw ConfigError(fmt::format("--set {}: the key path has an empty part", text));
-    const bool last = k + 1 == keys.size();
-    if (node.IsSequence()) {
-      std::size_t index = 0;
-      const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), index);
-      if (error != std::errc() || end != key.data() + key.size() || index >= node.size()) {
-        if (node.size() == 0) {
-          throw ConfigError(fmt::format("--set {}: '{}' is an empty list; set the whole list "
-                                        "instead, e.g. --set {}=[...]",
-                                        text, resolved, resolved));
-        }
-        throw ConfigError(fmt::format("--set {}: '{}' is a list of {} items; index it with 0 to {}",
-                                      text, resolved, node.size(), node.size() - 1));
-      }
-      resolved += fmt::format("[{}]", index);
-      if (last) {
-        node[index] = value;
-      } else {
-        YAML::Node next = node[index];
-        node.reset(next);
-      }
-    } else {
-      if (!node.IsMap() && !node.IsNull()) {
-        throw ConfigError(fmt::format("--set {}: '{}' is a single value, not a mapping", text,
-                                      resolved));
-      }
-      resolved += (resolved.empty() ? "" : ".") + key;
-      if (last) {
-        node[key] = value;
-      } else {
-        if (!node[key].IsDefined() || node[key].IsNull()) node[key] = YAML::Node(YAML::NodeType::Map);
-        YAML::Node next = node[key];
-        node.reset(next);
-      }
+const Keys<DataConfig>& data_keys() {
+  static const Keys<DataConfig> keys = {
+      {.name = "path",
+       .doc = "the dataset file; a relative path is taken from the working directory",
+       .value = text(&DataConfig::path, "give the dataset file, e.g. datasets/sonar.csv"),
+       .required = "give the dataset file, e.g. datasets/sonar.csv"},
+      {.name = "format",
+       .doc = "`csv`: a header row, then one row per example; `libsvm`: `label index:value ...` "
+              "with 1-based increasing indices and `#` comments, read into a dense matrix with "
+              "features named `f1`, `f2`, ...",
+       .value = choice(&DataConfig::format, kFormats)},
+      {.name = "delimiter",
+       .doc = "the CSV field separator; `auto` takes the most frequent of `,`, tab and `;` in "
+              "the header",
+       .value = delimiter_value()},
+      {.name = "label",
+       .doc = "the label column (CSV only)",
+       .value = {"text", "a column name",
+                 [](const Field& field, DataConfig& data) { data.label = field.as_string(); },
+                 [](YAML::Emitter& out, const DataConfig& data) {
+                   if (data.label.empty()) {
+                     out << YAML::Null;
+                   } else {
+                     out << data.label;
+                   }
+                 }},
+       .default_text = "the last column"},
+      {.name = "positive_label",
+       .doc = "rows whose label equals this (as text, or as a number: `1.0` equals `1`) are "
+              "positive, all others negative: one-vs-rest for multi-class labels",
+       .value = {
+           "text", "a label value",
+           [](const Field& field, DataConfig& data) { data.positive_label = field.as_string(); },
+           [](YAML::Emitter& out, const DataConfig& data) {
+             out << YAML::DoubleQuoted << data.positive_label;
+           }}},
+      {.name = "features",
+       .doc = "`all`: every column but the label; or the columns to use",
+       .value = features_value()},
+      {.name = "exclude",
+       .doc = "columns left out of the features (an ID column, a text column)",
+       .value = name_list(&DataConfig::exclude)},
+      {.name = "missing",
+       .doc = "what a missing cell (empty, `NA`, `NaN`, `?`) does: `error` stops at its "
+              "file:line:column; `drop_rows` drops the row and counts it in the log",
+       .value = choice(&DataConfig::missing, kMissingPolicies)},
+  };
+  return keys;
+}
+
+// ---- split ----
+
+Value<SplitConfig> positive_fractions_value() {
+  return {"fraction, null or a list of them", "strictly between 0 and 1, or null; each once",
+          [](const Field& field, SplitConfig& split) {
+            split.positive_fractions = read_distinct_values(
+                field, "give null (as-is) or fractions like 0.1", "positive fraction",
+                [](const Field& item) {
+                  return item.is_null() ? std::nullopt : std::optional(open_fraction(item));
+                });
+          },
+          [](YAML::Emitter& out, const SplitConfig& split) {
+            out << YAML::Flow << YAML::BeginSeq;
+            for (const auto& fraction : split.positive_fractions) {
+              if (fraction) {
+                out << format_number(*fraction);
+              } else {
+                out << YAML::Null;
+              }
+            }
+            out << YAML::EndSeq;
+          }};
+}
+
+Value<SplitConfig> seeds_value() {
+  return {"whole number or list of them", ">= 0, each once",
+          [](const Field& field, SplitConfig& split) {
+            split.seeds = read_distinct_values(
+                field, "give at least one seed, e.g. [1, 2, 3]", "seed", [](const Field& item) {
+                  return static_cast<std::uint64_t>(in_range(item, item.as_integer(), 0LL,
+                                                             std::numeric_limits<long long>::max(),
+                                                             "seeds are whole numbers >= 0"));
+                });
+          },
+          [](YAML::Emitter& out, const SplitConfig& split) { out << YAML::Flow << split.seeds; }};
+}
+
+const Keys<SplitConfig>& split_keys() {
+  static const Keys<SplitConfig> keys = {
+      {.name = "test",
+       .doc = "fraction of each class held out for test",
+       .value = fraction(&SplitConfig::test)},
+      {.name = "validation",
+       .doc = "fraction of what remains, per class, for validation; the rest is subtrain",
+       .value = fraction(&SplitConfig::validation)},
+      {.name = "positive_fraction",
+       .doc = "`null` keeps the data as it is; a fraction p subsamples positives in subtrain and "
+              "validation to round(p x negatives / (1 - p)), at least 2; a list such as "
+              "`[null, 0.1, 0.02]` gives one set of runs each. Test is never subsampled",
+       .value = positive_fractions_value()},
+      {.name = "seeds",
+       .doc = "one split (and one set of runs) per seed; a seed fixes the split, the "
+              "subsampling and a random init",
+       .value = seeds_value()},
+      {.name = "standardize",
+       .doc = "scale features to mean 0, sd 1 with subtrain statistics; a column constant on "
+              "subtrain keeps weight 0 (with a warning)",
+       .value = flag(&SplitConfig::standardize)},
+  };
+  return keys;
+}
+
+// ---- train: the items of train.losses and train.optimizers ----
+
+const Keys<LossSpec>& loss_keys() {
+  static const Keys<LossSpec> keys = {
+      {.name = "name",
+       .doc = "the loss",
+       .value = name_among(&LossSpec::name, loss_name_list()),
+       .required = fmt::format("give one of: {}", fmt::join(loss_names(), ", "))},
+      {.name = "denominator",
+       .doc = "whether AUM integrates the min of the false positive and false negative rates "
+              "(`rate`) or counts (`count`)",
+       .value = choice(&LossSpec::denominator, denominators()),
+       .only_for = "aum"},
+      {.name = "margin",
+       .doc = "the margin of the squared hinge on every (positive, negative) pair",
+       .value = positive_number(&LossSpec::margin),
+       .only_for = "squared_hinge_all_pairs"},
+  };
+  return keys;
+}
+
+const ItemList<LossSpec>& loss_items() {
+  static const ItemList<LossSpec> items{
+      .kind = "loss",
+      .empty_message =
+          fmt::format("give a non-empty list of losses, e.g. [aum, {{name: logistic}}]; "
+                      "valid names: {}",
+                      fmt::join(loss_names(), ", ")),
+      .keys = loss_keys(),
+      .name_alone = true,
+      .flow = true,
+      .identity = [](const LossSpec& loss) { return loss_display_name(loss); }};
+  return items;
+}
+
+const Keys<OptimizerSpec>& optimizer_keys() {
+  static const Keys<OptimizerSpec> keys = {
+      {.name = "name",
+       .doc = "`constant`: gradient descent with a constant step size, one run per step size; "
+              "`line_search`: gradient descent whose step is chosen by an exact line search "
+              "along the descent direction (AUM: the exact walk of its breakpoints; other "
+              "losses: exact one-dimensional minimisation), one run",
+       .value = name_among(&OptimizerSpec::name, kOptimizerNames),
+       .required = fmt::format("give one of: {}", fmt::join(kOptimizerNames, ", "))},
+      {.name = "step_sizes",
+       .doc = "the step sizes, one run each",
+       .value = {kStepSizesType, kStepSizesAllowed,
+                 [](const Field& field, OptimizerSpec& optimizer) {
+                   optimizer.step_sizes = read_step_sizes(field);
+                 },
+                 [](YAML::Emitter& out, const OptimizerSpec& optimizer) {
+                   write_numbers(out, optimizer.step_sizes);
+                 }},
+       .only_for = "constant"},
+      {.name = "stop",
+       .doc = "for AUM: `min_aum`, the first local minimum of AUM along the direction; "
+              "`max_auc`, the middle of the first interval where AUC stops rising; "
+              "`iterations`, the step of least AUM among the first max_events events; the "
+              "other losses minimise exactly and ignore it",
+       .value = choice(&OptimizerSpec::stop, kStopRules),
+       .only_for = "line_search"},
+      {.name = "max_events",
+       .doc = "for AUM: the most events one search walks; when reached, the best step seen so "
+              "far is taken and counted as capped",
+       .value = whole_number(&OptimizerSpec::max_events, 1, std::numeric_limits<long long>::max()),
+       .only_for = "line_search"},
+      {.name = "set",
+       .doc = "the set the search is scored on (the direction always comes from subtrain)",
+       .value = choice(&OptimizerSpec::set, kSearchSets),
+       .only_for = "line_search"},
+  };
+  return keys;
+}
+
+const ItemList<OptimizerSpec>& optimizer_items() {
+  static const ItemList<OptimizerSpec> items{
+      .kind = "optimizer",
+      .empty_message =
+          fmt::format("give a non-empty list of optimizers, e.g. [{{name: constant, "
+                      "step_sizes: [0.1, 1]}}, {{name: line_search}}]; valid names: {}",
+                      fmt::join(kOptimizerNames, ", ")),
+      .keys = optimizer_keys(),
+      .name_alone = true,
+      .flow = true,
+      .identity = [](const OptimizerSpec& optimizer) { return optimizer.name; }};
+  return items;
+}
+
+// ---- train ----
+
+Value<TrainConfig> patience_value() {
+  return {"whole number or null", ">= 1",
+          [](const Field& field, TrainConfig& train) {
+            train.patience =
+                static_cast<int>(in_range(field, field.as_integer(), 1LL, kMostIterations,
+                                          "patience must be >= 1 (or null)"));
+          },
+          [](YAML::Emitter& out, const TrainConfig& train) {
+            if (train.patience) {
+              out << *train.patience;
+            } else {
+              out << YAML::Null;
+            }
+          }};
+}
+
+const Keys<TrainConfig>& train_keys() {
+  static const Keys<TrainConfig> keys = {
+      {.name = "losses",
+       .doc = "the losses; each item a name or a mapping (see `train.losses` items)",
+       .value = config::item_list(&TrainConfig::losses, loss_items(), "the items below, each once"),
+       .default_text = "every loss, `aum` with each denominator"},
+      {.name = "optimizers",
+       .doc = "the optimizers; every loss is trained with each (see `train.optimizers` items)",
+       .value = config::item_list(&TrainConfig::optimizers, optimizer_items(),
+                                  "the items below, each name once")},
+      {.name = "step_sizes",
+       .doc = "shorthand for `optimizers: [{name: constant, step_sizes: [...]}]`; give either "
+              "this or `optimizers`",
+       .value = {kStepSizesType,
+                 kStepSizesAllowed,
+                 [](const Field& field, TrainConfig& train) {
+                   train.optimizers = {
+                       OptimizerSpec{.name = "constant", .step_sizes = read_step_sizes(field)}};
+                 },
+                 {}}},
+      {.name = "max_iterations",
+       .doc = "gradient steps per run",
+       .value = whole_number(&TrainConfig::max_iterations, 1)},
+      {.name = "init",
+       .doc = "`zeros`, or `random`: weights drawn from N(0, 1/D) with the split's seed",
+       .value = choice(&TrainConfig::init, kInits)},
+      {.name = "patience",
+       .doc = "stop a run when validation AUC has not improved for this many iterations; "
+              "`null`: never",
+       .value = patience_value()},
+  };
+  return keys;
+}
+
+// ---- output ----
+
+const Keys<OutputConfig>& output_keys() {
+  static const Keys<OutputConfig> keys = {
+      {.name = "directory",
+       .doc = "the run directory; an existing non-empty one is never replaced without `--force`",
+       .value = text(&OutputConfig::directory, "give a path like runs/sonar"),
+       .default_text = "`runs/<name>`"},
+      {.name = "log_every",
+       .doc = "learning-curve rows every this many iterations; the last iteration and every "
+              "iteration that improves validation AUC are always logged",
+       .value = whole_number(&OutputConfig::log_every, 1)},
+      {.name = "plots",
+       .doc = "draw PNG and SVG plots with gnuplot",
+       .value = flag(&OutputConfig::plots)},
+  };
+  return keys;
+}
+
+// ---- datasets items and the top level ----
+
+const Keys<DatasetEntry>& dataset_keys() {
+  static const Keys<DatasetEntry> keys = {
+      {.name = "name",
+       .doc = "the dataset's name in results",
+       .value = usable_name(&DatasetEntry::name),
+       .required = "every dataset needs a name"},
+      {.name = "data",
+       .doc = "the dataset file and how to read it",
+       .value = config::section(&DatasetEntry::data, data_keys(), "the keys of `data`"),
+       .required = "give at least data.path"},
+  };
+  return keys;
+}
+
+const ItemList<DatasetEntry>& dataset_items() {
+  static const ItemList<DatasetEntry> items{
+      .kind = "dataset",
+      .empty_message =
+          "give a non-empty list of datasets, e.g. "
+          "[{name: sonar, data: {path: datasets/sonar.csv}}]",
+      .keys = dataset_keys(),
+      .identity = [](const DatasetEntry& entry) { return entry.name; }};
+  return items;
+}
+
+/// With `data:` the one dataset takes the experiment's name; to_yaml writes that form back.
+bool has_single_dataset(const ExperimentConfig& config) {
+  return config.datasets.size() == 1 && config.datasets.front().name == config.name;
+}
+
+Value<ExperimentConfig> single_data_value() {
+  return {"mapping", "the keys of `data` below",
+          [](const Field& field, ExperimentConfig& config) {
+            DataConfig data;
+            config::read_keys(field, data_keys(), data);
+            config.datasets = {{config.name, std::move(data)}};
+          },
+          [](YAML::Emitter& out, const ExperimentConfig& config) {
+            config::write_keys(out, data_keys(), config.datasets.front().data);
+          }};
+}
+
+const Keys<ExperimentConfig>& top_keys() {
+  static const Keys<ExperimentConfig> keys = {
+      // Read first: `data:` names its dataset after it.
+      {.name = "name",
+       .doc = "the experiment's name; with `data:` also the dataset's name",
+       .value = usable_name(&ExperimentConfig::name),
+       .default_text = "the file name without `.yaml`"},
+      {.name = "data",
+       .doc = "one dataset; give either `data` or `datasets`",
+       .value = single_data_value(),
+       .default_text = "—",
+       .written_when = has_single_dataset},
+      {.name = "datasets",
+       .doc = "several datasets, each with its own name; give either `data` or `datasets`",
+       .value = config::item_list(&ExperimentConfig::datasets, dataset_items(),
+                                  "the items below, each name once"),
+       .default_text = "—",
+       .written_when = [](const ExperimentConfig& config) { return !has_single_dataset(config); }},
+      {.name = "split",
+       .doc = "how every dataset is divided",
+       .value =
+           config::section(&ExperimentConfig::split, split_keys(), "the keys of `split` below"),
+       .default_text = "each key's default"},
+      {.name = "train",
+       .doc = "the runs",
+       .value =
+           config::section(&ExperimentConfig::train, train_keys(), "the keys of `train` below"),
+       .default_text = "each key's default"},
+      {.name = "output",
+       .doc = "the run directory",
+       .value =
+           config::section(&ExperimentConfig::output, output_keys(), "the keys of `output` below"),
+       .default_text = "each key's default"},
+  };
+  return keys;
+}
+
+// ---- the rules that join keys ----
+
+/// "train.optimizers.N.step_sizes" with N the index of the constant item, if there is one.
+std::string constant_step_sizes_path(const YAML::Node& optimizers) {
+  for (std::size_t i = 0; optimizers.IsSequence() && i < optimizers.size(); ++i) {
+    const YAML::Node item = optimizers[i];
+    const YAML::Node name = item.IsMap() ? item["name"] : item;
+    if (name.IsScalar() && name.Scalar() == "constant") {
+      return fmt::format("train.optimizers.{}.step_sizes", i);
     }
   }
-  overrides[resolved] = text;
+  return "train.optimizers.N.step_sizes (after adding a constant item)";
+}
+
+/// The rules between keys of different places, all here: data or datasets; train.step_sizes or
+/// train.optimizers. (Which item keys each loss and optimizer takes is in their tables.)
+/// A --set of train.optimizers replaces the file's train.step_sizes shorthand, so it is dropped.
+void check_key_combinations(YAML::Node& root, const Field& top) {
+  const Field data = top.child("data");
+  const Field datasets = top.child("datasets");
+  if (data.defined() && datasets.defined()) {
+    datasets.fail("give either data (one dataset) or datasets (a list), not both");
+  }
+  if (data.is_null() && datasets.is_null()) data.fail("missing; give at least data.path");
+
+  const Field train = top.child("train");
+  if (!train.is_map()) return;
+  const Field step_sizes = train.child("step_sizes");
+  const Field optimizers = train.child("optimizers");
+  if (!step_sizes.defined() || !optimizers.defined()) return;
+  const bool steps_set = step_sizes.override_text() != nullptr;
+  const bool optimizers_set = optimizers.override_text() != nullptr;
+  if (optimizers_set && !steps_set) {
+    root["train"].remove("step_sizes");
+    return;
+  }
+  if (steps_set && !optimizers_set) {
+    step_sizes.fail(fmt::format("this config gives train.optimizers; set {} instead",
+                                constant_step_sizes_path(root["train"]["optimizers"])));
+  }
+  step_sizes.fail(
+      "give either train.step_sizes or train.optimizers, not both; keep optimizers "
+      "and move these step sizes into its constant item: {name: constant, "
+      "step_sizes: [...]}");
+}
+
+/// The defaults that depend on other keys.
+void fill_contextual_defaults(ExperimentConfig& config) {
+  if (config.train.losses.empty()) config.train.losses = every_loss();
+  if (config.output.directory.empty()) config.output.directory = "runs/" + config.name;
 }
 
 }  // namespace
@@ -440,6 +691,14 @@ void apply_override(YAML::Node& root, const std::string& text, Overrides& overri
 std::string loss_display_name(const LossSpec& spec) {
   if (spec.name == "aum") return fmt::format("aum.{}", denominator_name(spec.denominator));
   return spec.name;
+}
+
+std::string_view line_search_rule_name(LineSearchRule rule) {
+  return config::choice_name(kStopRules, rule);
+}
+
+std::string_view search_set_name(SearchSet set) {
+  return config::choice_name(kSearchSets, set);
 }
 
 std::string positive_fraction_label(const std::optional<double>& fraction) {
@@ -457,137 +716,47 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
                                   error.mark.line + 1, error.mark.column + 1, error.msg));
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  Overrides origins;
-  for (const auto& text : overrides) apply_override(root, text, origins);
+  config::Overrides origins;
+  for (const auto& text : overrides) config::apply_override(root, text, origins);
 
   const Field top(root, "", path, origins);
-  if (!top.is_map()) top.fail("a config is a mapping with keys name, data (or datasets), split, train, output");
-  top.check_keys({"name", "data", "datasets", "split", "train", "output"});
+  if (!top.is_map()) {
+    top.fail(fmt::format("a config is a mapping with keys {}",
+                         fmt::join(config::key_names(top_keys()), ", ")));
+  }
+  top.check_keys(config::key_names(top_keys()));
+  check_key_combinations(root, top);
   ExperimentConfig config;
   config.source = path;
-  if (const Field f = top.child("name"); !f.is_null()) {
-    config.name = checked_name(f);
-  } else {
-    config.name = std::filesystem::path(path).stem().string();
-  }
-  const Field data = top.child("data");
-  const Field datasets = top.child("datasets");
-  if (data.defined() && datasets.defined()) {
-    datasets.fail("give either data (one dataset) or datasets (a list), not both");
-  }
-  if (datasets.defined()) {
-    if (!datasets.is_sequence() || datasets.size() == 0) {
-      datasets.fail("expected a non-empty list of {name, data} items");
-    }
-    for (std::size_t i = 0; i < datasets.size(); ++i) {
-      const Field item = datasets.element(i);
-      item.check_keys({"name", "data"});
-      const Field name = item.child("name");
-      if (name.is_null()) name.fail("missing; every dataset needs a name");
-      DatasetEntry entry{checked_name(name), read_data(item.child("data"))};
-      for (const auto& other : config.datasets) {
-        if (other.name == entry.name) name.fail(fmt::format("dataset name '{}' is used twice", entry.name));
-      }
-      config.datasets.push_back(std::move(entry));
-    }
-  } else {
-    config.datasets.push_back({config.name, read_data(data)});
-  }
-  config.split = read_split(top.child("split"));
-  config.train = read_train(top.child("train"));
-  config.output = read_output(top.child("output"), config.name);
+  config.name = std::filesystem::path(path).stem().string();
+  config::read_keys(top, top_keys(), config);
+  fill_contextual_defaults(config);
   return config;
 }
 
 std::string to_yaml(const ExperimentConfig& config) {
   YAML::Emitter out;
-  out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << config.name;
-  auto emit_data = [&](const DataConfig& data) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "path" << YAML::Value << data.path;
-    out << YAML::Key << "format" << YAML::Value << (data.format == DataFormat::csv ? "csv" : "libsvm");
-    out << YAML::Key << "delimiter" << YAML::Value << YAML::DoubleQuoted
-        << (data.delimiter == 0 ? std::string("auto") : std::string(1, data.delimiter));
-    out << YAML::Key << "label" << YAML::Value;
-    if (data.label.empty()) {
-      out << YAML::Null;
-    } else {
-      out << data.label;
-    }
-    out << YAML::Key << "positive_label" << YAML::Value << YAML::DoubleQuoted << data.positive_label;
-    out << YAML::Key << "features" << YAML::Value;
-    if (data.features.empty()) {
-      out << "all";
-    } else {
-      out << YAML::Flow << data.features;
-    }
-    out << YAML::Key << "exclude" << YAML::Value << YAML::Flow << data.exclude;
-    out << YAML::Key << "missing" << YAML::Value
-        << (data.missing == MissingPolicy::error ? "error" : "drop_rows");
-    out << YAML::EndMap;
-  };
-  if (config.datasets.size() == 1 && config.datasets.front().name == config.name) {
-    out << YAML::Key << "data" << YAML::Value;
-    emit_data(config.datasets.front().data);
-  } else {
-    out << YAML::Key << "datasets" << YAML::Value << YAML::BeginSeq;
-    for (const auto& entry : config.datasets) {
-      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << entry.name;
-      out << YAML::Key << "data" << YAML::Value;
-      emit_data(entry.data);
-      out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-  }
-  const SplitConfig& split = config.split;
-  out << YAML::Key << "split" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "test" << YAML::Value << format_number(split.test);
-  out << YAML::Key << "validation" << YAML::Value << format_number(split.validation);
-  out << YAML::Key << "positive_fraction" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& fraction : split.positive_fractions) {
-    if (fraction) {
-      out << format_number(*fraction);
-    } else {
-      out << YAML::Null;
-    }
-  }
-  out << YAML::EndSeq;
-  out << YAML::Key << "seeds" << YAML::Value << YAML::Flow << split.seeds;
-  out << YAML::Key << "standardize" << YAML::Value << split.standardize;
-  out << YAML::EndMap;
-  const TrainConfig& train = config.train;
-  out << YAML::Key << "train" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "losses" << YAML::Value << YAML::BeginSeq;
-  for (const auto& loss : train.losses) {
-    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << loss.name;
-    if (loss.name == "aum") {
-      out << YAML::Key << "denominator" << YAML::Value
-          << std::string(denominator_name(loss.denominator));
-    }
-    if (loss.name == "squared_hinge_all_pairs") out << YAML::Key << "margin" << YAML::Value << format_number(loss.margin);
-    out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
-  std::vector<std::string> steps;
-  for (double step : train.optimizers.front().step_sizes) steps.push_back(format_number(step));
-  out << YAML::Key << "step_sizes" << YAML::Value << YAML::Flow << steps;
-  out << YAML::Key << "max_iterations" << YAML::Value << train.max_iterations;
-  out << YAML::Key << "init" << YAML::Value << (train.init == InitKind::zeros ? "zeros" : "random");
-  out << YAML::Key << "patience" << YAML::Value;
-  if (train.patience) {
-    out << *train.patience;
-  } else {
-    out << YAML::Null;
-  }
-  out << YAML::EndMap;
-  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "directory" << YAML::Value << config.output.directory;
-  out << YAML::Key << "log_every" << YAML::Value << config.output.log_every;
-  out << YAML::Key << "plots" << YAML::Value << config.output.plots;
-  out << YAML::EndMap;
-  out << YAML::EndMap;
+  out.SetNullFormat(YAML::LowerNull);
+  config::write_keys(out, top_keys(), config);
   return std::string(out.c_str()) + "\n";
+}
+
+std::string config_reference_markdown() {
+  const std::pair<const char*, std::string> sections[] = {
+      {"Top level", config::markdown_table(top_keys())},
+      {"`data`", config::markdown_table(data_keys())},
+      {"Items of `datasets`", config::markdown_table(dataset_keys())},
+      {"`split`", config::markdown_table(split_keys())},
+      {"`train`", config::markdown_table(train_keys())},
+      {"Items of `train.losses`", config::markdown_table(loss_keys())},
+      {"Items of `train.optimizers`", config::markdown_table(optimizer_keys())},
+      {"`output`", config::markdown_table(output_keys())},
+  };
+  std::string out;
+  for (const auto& [heading, table] : sections) {
+    out += fmt::format("{}### {}\n\n{}", out.empty() ? "" : "\n", heading, table);
+  }
+  return out;
 }
 
 }  // namespace aumtrain

@@ -55,8 +55,15 @@ std::vector<BadInput> cases() {
        "FILE:3:3: column 'b': '-Inf' is not a finite number"},
       {"malformed YAML", kGood, "split: {test: [0.2\n", "", 2, "config.yaml:3:7: malformed YAML: end of sequence flow not found"},
       {"unknown key", kGood, "train: {step: 1}\n", "", 2,
-       "config.yaml:2:9: train.step: unknown key 'step'; valid keys here: losses, step_sizes, "
-       "max_iterations, init, patience"},
+       "config.yaml:2:9: train.step: unknown key 'step'; valid keys here: losses, optimizers, "
+       "step_sizes, max_iterations, init, patience"},
+      {"optimizer key on the wrong optimizer", kGood,
+       "train: {optimizers: [{name: constant, stop: max_auc}]}\n", "", 2,
+       "config.yaml:2:45: train.optimizers[0].stop: only the line_search optimizer takes stop, "
+       "not constant"},
+      {"step sizes and optimizers both given", kGood,
+       "train: {step_sizes: [1], optimizers: [constant]}\n", "", 2,
+       "config.yaml:2:21: train.step_sizes: give either train.step_sizes or train.optimizers"},
       {"wrong type", kGood, "train: {max_iterations: many}\n", "", 2,
        "config.yaml:2:25: train.max_iterations: expected a whole number, got 'many'"},
       {"step size <= 0", kGood, "train: {step_sizes: [0.1, 0]}\n", "", 2,

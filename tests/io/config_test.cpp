@@ -1,6 +1,10 @@
 #include "aumtrain/io/config.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "aumtrain/core/errors.hpp"
 #include "test_helpers.hpp"
@@ -86,7 +90,12 @@ TEST(Config, DefaultsFillWhatIsNotGiven) {
   EXPECT_EQ(c.name, "mini");  // from the file name
   EXPECT_EQ(c.split.test, 0.25);
   EXPECT_EQ(c.split.seeds, (std::vector<std::uint64_t>{1, 2, 3}));
-  EXPECT_EQ(c.train.losses.size(), 5u);
+  ASSERT_EQ(c.train.losses.size(), 5u);
+  EXPECT_EQ(loss_display_name(c.train.losses[0]), "aum.rate");
+  EXPECT_EQ(loss_display_name(c.train.losses[1]), "aum.count");
+  EXPECT_EQ(loss_display_name(c.train.losses[4]), "squared_hinge_all_pairs");
+  ASSERT_EQ(c.train.optimizers.size(), 1u);
+  EXPECT_EQ(c.train.optimizers.front().name, "constant");
   EXPECT_EQ(c.train.optimizers.front().step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
   EXPECT_EQ(c.train.max_iterations, 1000);
   EXPECT_EQ(c.output.directory, "runs/mini");
@@ -116,8 +125,8 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
   };
   const Case cases[] = {
       {"data: {path: x.csv}\ntrain:\n  step_size: [1]\n",
-       "FILE:3:3: train.step_size: unknown key 'step_size'; valid keys here: losses, step_sizes, "
-       "max_iterations, init, patience"},
+       "FILE:3:3: train.step_size: unknown key 'step_size'; valid keys here: losses, optimizers, "
+       "step_sizes, max_iterations, init, patience"},
       {"data: {path: x.csv}\nsplits: {}\n",
        "FILE:2:1: splits: unknown key 'splits'; valid keys here: name, data, datasets, split, "
        "train, output"},
@@ -137,10 +146,26 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
       {"data: {path: x.csv}\ntrain:\n  losses: []\n",
        "FILE:3:11: train.losses: give a non-empty list of losses"},
       {"data: {path: x.csv}\ntrain:\n  losses: [{name: logistic, denominator: rate}]\n",
-       "FILE:3:42: train.losses[0].denominator: only the aum loss has a denominator"},
+       "FILE:3:42: train.losses[0].denominator: only the aum loss takes denominator, not "
+       "logistic; remove it here"},
+      {"data: {path: x.csv}\ntrain:\n  losses: [{name: aum, margin: 2}]\n",
+       "FILE:3:32: train.losses[0].margin: only the squared_hinge_all_pairs loss takes margin, "
+       "not aum"},
+      {"data: {path: x.csv}\ntrain:\n  losses: [aum, {name: aum, denominator: rate}]\n",
+       "FILE:3:17: train.losses[1]: loss aum.rate is listed twice"},
+      {"data: {path: x.csv}\ntrain:\n  losses: [{denominator: rate}]\n",
+       "FILE:3:12: train.losses[0].name: missing; give one of: aum, logistic"},
       {"data: {path: x.csv}\nsplit: {seeds: [1, 1]}\n",
        "FILE:2:20: split.seeds[1]: seed 1 is listed twice"},
-      {"split: {}\n", "FILE: data: missing; give at least data.path"},
+      {"data: {path: x.csv}\nsplit: {positive_fraction: [null, 0.1, ~]}\n",
+       "FILE:2:40: split.positive_fraction[2]: positive fraction null is listed twice"},
+      {"data: {path: x.csv}\nsplit: {positive_fraction: [0.1, 0.10]}\n",
+       "FILE:2:34: split.positive_fraction[1]: positive fraction 0.10 is listed twice"},
+      {"data: {path: x.csv}\nsplit: {positive_fraction: []}\n",
+       "FILE:2:28: split.positive_fraction: the list is empty; give null (as-is) or fractions"},
+      {"split: {}\n", "FILE:1:1: data: missing; give at least data.path"},
+      {"data: {format: csv}\n",
+       "FILE:1:7: data.path: missing; give the dataset file, e.g. datasets/sonar.csv"},
       {"data: {path: x.csv, delimiter: '|'}\n", "FILE:1:32: data.delimiter: '|' is not valid"},
       {"data: {path: x.csv}\ntrain: {init: ones}\n",
        "FILE:2:15: train.init: 'ones' is not valid; use one of: zeros, random"},
@@ -156,7 +181,8 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
   };
   for (const Case& c : cases) {
     const std::string message = error_of(c.yaml);
-    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << c.yaml << "\nmessage: " << message;
+    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n"
+                                                 << c.yaml << "\nmessage: " << message;
   }
 }
 
@@ -187,17 +213,229 @@ TEST(Config, SetErrorsNameTheOverride) {
 
 TEST(Config, DatasetsListNamesEveryDataset) {
   testing::TempDir dir;
-  const ExperimentConfig c = load_config(
-      dir.write("many.yaml", "datasets:\n  - {name: a, data: {path: a.csv}}\n"
-                             "  - {name: b, data: {path: b.csv, format: libsvm}}\n"),
-      {});
+  const ExperimentConfig c =
+      load_config(dir.write("many.yaml",
+                            "datasets:\n  - {name: a, data: {path: a.csv}}\n"
+                            "  - {name: b, data: {path: b.csv, format: libsvm}}\n"),
+                  {});
   ASSERT_EQ(c.datasets.size(), 2u);
   EXPECT_EQ(c.datasets[1].name, "b");
   EXPECT_EQ(c.datasets[1].data.format, DataFormat::libsvm);
   const std::string message = error_of(
       "datasets:\n  - {name: a, data: {path: a.csv}}\n  - {name: a, data: {path: b.csv}}\n");
-  EXPECT_TRUE(message.starts_with("FILE:3:12: datasets[1].name: dataset name 'a' is used twice"))
-      << message;
+  EXPECT_TRUE(message.starts_with("FILE:3:5: datasets[1]: dataset a is listed twice")) << message;
+}
+
+const char* kOptimizers = R"(data: {path: x.csv}
+train:
+  losses: [aum]
+  optimizers:
+    - {name: constant, step_sizes: [0.5, 2]}
+    - {name: line_search, stop: max_auc, max_events: 50, set: validation}
+)";
+
+TEST(Config, OptimizersReadEveryKey) {
+  testing::TempDir dir;
+  const ExperimentConfig c = load_config(dir.write("c.yaml", kOptimizers), {});
+  ASSERT_EQ(c.train.optimizers.size(), 2u);
+  EXPECT_EQ(c.train.optimizers[0].name, "constant");
+  EXPECT_EQ(c.train.optimizers[0].step_sizes, (std::vector<double>{0.5, 2}));
+  EXPECT_EQ(c.train.optimizers[1].name, "line_search");
+  EXPECT_EQ(c.train.optimizers[1].stop, LineSearchRule::max_auc);
+  EXPECT_EQ(c.train.optimizers[1].max_events, 50);
+  EXPECT_EQ(c.train.optimizers[1].set, SearchSet::validation);
+}
+
+TEST(Config, OptimizerNamesAloneTakeTheDefaults) {
+  testing::TempDir dir;
+  const ExperimentConfig c = load_config(
+      dir.write("c.yaml", "data: {path: x.csv}\ntrain: {optimizers: [line_search, constant]}\n"),
+      {});
+  ASSERT_EQ(c.train.optimizers.size(), 2u);
+  EXPECT_EQ(c.train.optimizers[0].name, "line_search");
+  EXPECT_EQ(c.train.optimizers[0].stop, LineSearchRule::min_aum);
+  EXPECT_EQ(c.train.optimizers[0].max_events, 100000);
+  EXPECT_EQ(c.train.optimizers[0].set, SearchSet::subtrain);
+  EXPECT_EQ(c.train.optimizers[1].step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
+}
+
+TEST(Config, StepSizesAloneAreShorthandForOneConstantOptimizer) {
+  testing::TempDir dir;
+  for (const char* steps : {"[0.5, 2]", "0.5"}) {
+    const ExperimentConfig c = load_config(
+        dir.write("c.yaml",
+                  fmt::format("data: {{path: x.csv}}\ntrain: {{step_sizes: {}}}\n", steps)),
+        {});
+    ASSERT_EQ(c.train.optimizers.size(), 1u) << steps;
+    EXPECT_EQ(c.train.optimizers[0].name, "constant");
+    EXPECT_EQ(c.train.optimizers[0].step_sizes.front(), 0.5);
+    EXPECT_EQ(c.train.optimizers[0].step_sizes.size(), std::string(steps) == "0.5" ? 1u : 2u);
+  }
+}
+
+TEST(Config, OptimizerErrorsNameTheKeyPathAndLine) {
+  struct Case {
+    std::string optimizers;  // the value of train.optimizers, on line 3
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"[{name: constant, stop: max_auc}]",
+       "FILE:3:39: train.optimizers[0].stop: only the line_search optimizer takes stop, not "
+       "constant; remove it here"},
+      {"[{name: constant, max_events: 10}]",
+       "FILE:3:45: train.optimizers[0].max_events: only the line_search optimizer takes "
+       "max_events, not constant"},
+      {"[{name: constant, set: validation}]",
+       "FILE:3:38: train.optimizers[0].set: only the line_search optimizer takes set, not "
+       "constant"},
+      {"[{name: line_search, step_sizes: [1]}]",
+       "FILE:3:48: train.optimizers[0].step_sizes: only the constant optimizer takes step_sizes, "
+       "not line_search"},
+      {"[constant, line_search, constant]",
+       "FILE:3:39: train.optimizers[2]: optimizer constant is listed twice"},
+      {"[]",
+       "FILE:3:15: train.optimizers: give a non-empty list of optimizers, e.g. [{name: constant, "
+       "step_sizes: [0.1, 1]}, {name: line_search}]; valid names: constant, line_search"},
+      {"line_search", "FILE:3:15: train.optimizers: give a non-empty list of optimizers"},
+      {"[{name: adam}]",
+       "FILE:3:23: train.optimizers[0].name: 'adam' is not valid; use one of: constant, "
+       "line_search"},
+      {"[sgd]",
+       "FILE:3:16: train.optimizers[0]: 'sgd' is not valid; use one of: constant, "
+       "line_search"},
+      {"[{stop: max_auc}]",
+       "FILE:3:16: train.optimizers[0].name: missing; give one of: constant, line_search"},
+      {"[{name: line_search, stop: best}]",
+       "FILE:3:42: train.optimizers[0].stop: 'best' is not valid; use one of: min_aum, max_auc, "
+       "iterations"},
+      {"[{name: line_search, max_events: 0}]",
+       "FILE:3:48: train.optimizers[0].max_events: 0 is out of range; max_events must be >= 1"},
+      {"[{name: line_search, max_events: 2.5}]",
+       "FILE:3:48: train.optimizers[0].max_events: expected a whole number, got '2.5'"},
+      {"[{name: line_search, set: test}]",
+       "FILE:3:41: train.optimizers[0].set: 'test' is not valid; use one of: subtrain, validation"},
+      {"[{name: constant, step_sizes: []}]",
+       "FILE:3:45: train.optimizers[0].step_sizes: the list is empty; give step sizes like"},
+      {"[{name: constant, step_sizes: [1, 1]}]",
+       "FILE:3:49: train.optimizers[0].step_sizes[1]: step size 1 is listed twice"},
+      {"[{name: constant, step_sizes: .inf}]",
+       "FILE:3:45: train.optimizers[0].step_sizes: inf is out of range; step sizes must be "
+       "finite and > 0"},
+      {"[{name: constant, step: 1}]",
+       "FILE:3:33: train.optimizers[0].step: unknown key 'step'; valid keys here: name, "
+       "step_sizes, stop, max_events, set"},
+  };
+  for (const Case& c : cases) {
+    const std::string yaml = "data: {path: x.csv}\ntrain:\n  optimizers: " + c.optimizers + "\n";
+    const std::string message = error_of(yaml);
+    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << yaml << "\nmessage: " << message;
+  }
+}
+
+TEST(Config, StepSizesAndOptimizersTogetherSayWhichToKeep) {
+  EXPECT_EQ(error_of("data: {path: x.csv}\ntrain:\n  step_sizes: [1]\n  optimizers: [constant]\n"),
+            "FILE:3:15: train.step_sizes: give either train.step_sizes or train.optimizers, not "
+            "both; keep optimizers and move these step sizes into its constant item: {name: "
+            "constant, step_sizes: [...]}");
+}
+
+TEST(Config, OptimizersAreWrittenBackWithOnlyTheirOwnKeys) {
+  testing::TempDir dir;
+  const ExperimentConfig c = load_config(dir.write("c.yaml", kOptimizers), {});
+  const std::string yaml = to_yaml(c);
+  EXPECT_NE(
+      yaml.find("  optimizers:\n"
+                "    - {name: constant, step_sizes: [0.5, 2]}\n"
+                "    - {name: line_search, stop: max_auc, max_events: 50, set: validation}\n"),
+      std::string::npos)
+      << yaml;
+  EXPECT_EQ(yaml.find("\n  step_sizes:"), std::string::npos) << yaml;
+  const ExperimentConfig again = load_config(dir.write("resolved.yaml", yaml), {});
+  EXPECT_EQ(to_yaml(again), yaml);
+  ASSERT_EQ(again.train.optimizers.size(), 2u);
+  EXPECT_EQ(again.train.optimizers[1].max_events, 50);
+  // The shorthand is written back as the optimizer it stands for.
+  const std::string shorthand = to_yaml(load_config(dir.write("s.yaml", kValid), {}));
+  EXPECT_NE(shorthand.find("  optimizers:\n    - {name: constant, step_sizes: [0.5, 2]}\n"),
+            std::string::npos)
+      << shorthand;
+}
+
+TEST(Config, SetOfOptimizersReplacesTheStepSizesShorthand) {
+  testing::TempDir dir;
+  const ExperimentConfig c = load_config(dir.write("c.yaml", kValid),
+                                         {"train.optimizers=[{name: line_search, stop: max_auc}]"});
+  ASSERT_EQ(c.train.optimizers.size(), 1u);
+  EXPECT_EQ(c.train.optimizers[0].name, "line_search");
+  EXPECT_EQ(c.train.optimizers[0].stop, LineSearchRule::max_auc);
+}
+
+TEST(Config, SetOfStepSizesOnAFileWithOptimizersSaysWhatToSet) {
+  EXPECT_EQ(error_of(kOptimizers, {"train.step_sizes=[1]"}),
+            "--set train.step_sizes=[1]: train.step_sizes: this config gives train.optimizers; "
+            "set train.optimizers.0.step_sizes instead");
+  EXPECT_EQ(error_of(kOptimizers, {"train.step_sizes=[1]", "train.optimizers=[line_search]"}),
+            "--set train.step_sizes=[1]: train.step_sizes: give either train.step_sizes or "
+            "train.optimizers, not both; keep optimizers and move these step sizes into its "
+            "constant item: {name: constant, step_sizes: [...]}");
+}
+
+TEST(Config, SetIndexesIntoTheOptimizerList) {
+  testing::TempDir dir;
+  const auto path = dir.write("c.yaml", kOptimizers);
+  const ExperimentConfig c =
+      load_config(path, {"train.optimizers.1.stop=iterations", "train.optimizers.0.step_sizes=3"});
+  EXPECT_EQ(c.train.optimizers[1].stop, LineSearchRule::iterations);
+  EXPECT_EQ(c.train.optimizers[0].step_sizes, (std::vector<double>{3}));
+  EXPECT_EQ(error_of(kOptimizers, {"train.optimizers.0.stop=max_auc"}),
+            "--set train.optimizers.0.stop=max_auc: train.optimizers[0].stop: only the "
+            "line_search optimizer takes stop, not constant; remove it here");
+}
+
+TEST(Config, ChoiceNamesAreTheConfigWords) {
+  EXPECT_EQ(line_search_rule_name(LineSearchRule::min_aum), "min_aum");
+  EXPECT_EQ(line_search_rule_name(LineSearchRule::max_auc), "max_auc");
+  EXPECT_EQ(line_search_rule_name(LineSearchRule::iterations), "iterations");
+  EXPECT_EQ(search_set_name(SearchSet::subtrain), "subtrain");
+  EXPECT_EQ(search_set_name(SearchSet::validation), "validation");
+}
+
+TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
+  const std::string reference = config_reference_markdown();
+  for (const char* row : {
+           "| `max_events` | whole number | `100000` | >= 1 | `line_search` only: ",
+           "| `step_sizes` | number or list of numbers | `[0.001, 0.01, 0.1, 1, 10]` |",
+           "| `optimizers` | list | `[{name: constant, step_sizes: [0.001, 0.01, 0.1, 1, 10]}]` |",
+           "| `test` | number | `0.25` | strictly between 0 and 1 |",
+           "| `directory` | text | `runs/<name>` | not empty |",
+           "| `path` | text | required |",
+           "| `positive_label` | text | `\"1\"` |",
+           "| `patience` | whole number or null | `null` | >= 1 |",
+       }) {
+    EXPECT_NE(reference.find(row), std::string::npos) << row << "\nin:\n" << reference;
+  }
+  for (const char* heading :
+       {"### Top level", "### `data`", "### Items of `datasets`", "### `split`", "### `train`",
+        "### Items of `train.losses`", "### Items of `train.optimizers`", "### `output`"}) {
+    EXPECT_NE(reference.find(heading), std::string::npos) << heading;
+  }
+}
+
+TEST(Config, ReadmeKeyTablesAreTheGeneratedReference) {
+  const std::string path = std::string(AUMTRAIN_SOURCE_DIR) + "/configs/README.md";
+  std::ifstream file(path);
+  ASSERT_TRUE(file) << path;
+  const std::string readme((std::istreambuf_iterator<char>(file)), {});
+  const std::string begin = "<!-- generated by aumtrain config-reference: begin -->\n";
+  const std::string end = "<!-- generated by aumtrain config-reference: end -->";
+  const auto from = readme.find(begin);
+  const auto to = readme.find(end);
+  ASSERT_TRUE(from != std::string::npos && to != std::string::npos && from < to)
+      << path << " needs the marker comments '" << begin << "' and '" << end << "'";
+  EXPECT_TRUE(readme.substr(from + begin.size(), to - from - begin.size()) ==
+              config_reference_markdown())
+      << path << " is out of date: run `build/aumtrain config-reference` and paste its output "
+      << "between the marker comments";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The YAML configuration of an experiment: which data, how to split it, which losses and step
-// sizes to train, and where to write the results. Every key is documented in configs/README.md.
+// The YAML configuration of an experiment: which data, how to split it, which losses and
+// optimizers to train, and where to write the results. Every key is documented in
+// configs/README.md, whose key tables are config_reference_markdown().
 #pragma once
 
 #include <cstdint>
@@ -103,6 +104,10 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
 
 /// The configuration with every default filled in, as YAML that load_config reads back.
 std::string to_yaml(const ExperimentConfig& config);
+
+/// A Markdown reference of every key: for each section a table of key, type, default, allowed
+/// values and meaning (`aumtrain config-reference` prints it).
+std::string config_reference_markdown();
 
 /// The name of a loss as it appears in results: aum.rate, aum.count, logistic, ...
 std::string loss_display_name(const LossSpec& spec);
