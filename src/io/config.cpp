@@ -107,6 +107,25 @@ Value<S> whole_number(T S::*member, long long low, long long high = kMostIterati
           [member](YAML::Emitter& out, const S& source) { out << source.*member; }};
 }
 
+/// A whole number >= 1, or null for none.
+template <class S>
+Value<S> optional_whole_number(std::optional<int> S::*member) {
+  return {"whole number or null", ">= 1",
+          [member](const Field& field, S& target) {
+            const std::string name = field.path().substr(field.path().rfind('.') + 1);
+            target.*member = static_cast<int>(in_range(field, field.as_integer(), 1LL,
+                                                       kMostIterations,
+                                                       fmt::format("{} must be >= 1 (or null)", name)));
+          },
+          [member](YAML::Emitter& out, const S& source) {
+            if (source.*member) {
+              out << *(source.*member);
+            } else {
+              out << YAML::Null;
+            }
+          }};
+}
+
 template <class S>
 Value<S> flag(bool S::*member) {
   return {"true or false", "`true`, `false`",
@@ -464,6 +483,12 @@ const Keys<OptimizerSpec>& optimizer_keys() {
        .doc = "the set the search is scored on (the direction always comes from subtrain)",
        .value = choice(&OptimizerSpec::set, kSearchSets),
        .only_for = "line_search"},
+      {.name = "max_iterations",
+       .doc = "steps per run with this optimizer; `null`: `train.max_iterations`",
+       .value = optional_whole_number(&OptimizerSpec::max_iterations),
+       .written_when = [](const OptimizerSpec& optimizer) {
+         return optimizer.max_iterations.has_value();
+       }},
   };
   return keys;
 }
@@ -484,22 +509,6 @@ const ItemList<OptimizerSpec>& optimizer_items() {
 
 // ---- train ----
 
-Value<TrainConfig> patience_value() {
-  return {"whole number or null", ">= 1",
-          [](const Field& field, TrainConfig& train) {
-            train.patience =
-                static_cast<int>(in_range(field, field.as_integer(), 1LL, kMostIterations,
-                                          "patience must be >= 1 (or null)"));
-          },
-          [](YAML::Emitter& out, const TrainConfig& train) {
-            if (train.patience) {
-              out << *train.patience;
-            } else {
-              out << YAML::Null;
-            }
-          }};
-}
-
 const Keys<TrainConfig>& train_keys() {
   static const Keys<TrainConfig> keys = {
       {.name = "losses",
@@ -517,7 +526,8 @@ const Keys<TrainConfig>& train_keys() {
                  kStepSizesAllowed,
                  [](const Field& field, TrainConfig& train) {
                    train.optimizers = {
-                       OptimizerSpec{.name = "constant", .step_sizes = read_step_sizes(field)}};
+                       OptimizerSpec{.name = "constant", .step_sizes = read_step_sizes(field),
+                                     .max_iterations = std::nullopt}};
                  },
                  {}}},
       {.name = "max_iterations",
@@ -529,7 +539,7 @@ const Keys<TrainConfig>& train_keys() {
       {.name = "patience",
        .doc = "stop a run when validation AUC has not improved for this many iterations; "
               "`null`: never",
-       .value = patience_value()},
+       .value = optional_whole_number(&TrainConfig::patience)},
   };
   return keys;
 }

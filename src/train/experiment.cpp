@@ -136,7 +136,7 @@ RunRecord run_one(const Group& group, const Job& job, int threads,
   auto loss = make_loss(*job.loss, threads);
   auto optimizer = optimizer_maker(job.optimizer->name).make(*job.optimizer, job.step_size);
   TrainerParams params;
-  params.max_iterations = train.max_iterations;
+  params.max_iterations = job.optimizer->max_iterations.value_or(train.max_iterations);
   params.patience = train.patience;
   params.init = train.init;
   params.seed = group.seed;

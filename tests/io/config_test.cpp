@@ -361,6 +361,27 @@ TEST(Config, OptimizersAreWrittenBackWithOnlyTheirOwnKeys) {
       << shorthand;
 }
 
+TEST(Config, AnOptimizerCanHaveItsOwnIterationCount) {
+  testing::TempDir dir;
+  const ExperimentConfig c = load_config(
+      dir.write("c.yaml", "data: {path: x.csv}\ntrain:\n  max_iterations: 500\n  optimizers:\n"
+                          "    - constant\n    - {name: line_search, max_iterations: 40}\n"),
+      {});
+  ASSERT_EQ(c.train.optimizers.size(), 2u);
+  EXPECT_EQ(c.train.optimizers[0].max_iterations, std::nullopt);
+  EXPECT_EQ(c.train.optimizers[1].max_iterations, 40);
+  const std::string yaml = to_yaml(c);
+  EXPECT_NE(yaml.find("    - {name: line_search, stop: min_aum, max_events: 100000, set: subtrain, "
+                      "max_iterations: 40}\n"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(to_yaml(load_config(dir.write("again.yaml", yaml), {})), yaml);
+  EXPECT_EQ(error_of("data: {path: x.csv}\ntrain:\n  optimizers: [{name: constant, "
+                     "max_iterations: 0}]\n"),
+            "FILE:3:49: train.optimizers[0].max_iterations: 0 is out of range; max_iterations "
+            "must be >= 1 (or null)");
+}
+
 TEST(Config, SetOfOptimizersReplacesTheStepSizesShorthand) {
   testing::TempDir dir;
   const ExperimentConfig c = load_config(dir.write("c.yaml", kValid),

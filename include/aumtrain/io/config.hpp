@@ -62,6 +62,8 @@ struct OptimizerSpec {
   long long max_events = 100000;
   /// line_search: the set whose scores the search is scored on.
   SearchSet set = SearchSet::subtrain;
+  /// Steps per run with this optimizer; nullopt: TrainConfig::max_iterations.
+  std::optional<int> max_iterations;
 };
 
 /// `train:` — the grid of runs and the settings of gradient descent.
