@@ -1,8 +1,13 @@
 #include "aumtrain/train/objective.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace aumtrain {
+
+bool all_finite(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+}
 
 const LabeledRows& TrainingData::set(SetName name) const {
   switch (name) {
@@ -47,6 +52,16 @@ SetMetrics LinearObjective::aum_and_auc(SetName set, std::span<const double> sco
   SetMetrics out;
   out.aum = summary.aum;
   out.auc = summary.auc;
+  return out;
+}
+
+std::vector<double>& TrainState::up_to_date_scores(const LinearObjective& objective, SetName set) {
+  std::vector<double>& out = scores_of(set);
+  if (!current(set)) {
+    out.resize(objective.size(set));
+    objective.scores(set, model, out);
+    current(set) = true;
+  }
   return out;
 }
 

@@ -9,13 +9,6 @@
 namespace aumtrain {
 namespace {
 
-bool all_finite(std::span<const double> values) {
-  for (double v : values) {
-    if (!std::isfinite(v)) return false;
-  }
-  return true;
-}
-
 // About ten iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79,
 // 100, 126, ...), so that curves drawn on a log scale have points where they still move.
 bool on_log_grid(int iteration) {
@@ -49,12 +42,7 @@ IterationView::IterationView(LinearObjective& objective, TrainState& state,
 }
 
 const std::vector<double>& IterationView::scores_of(SetName set) {
-  std::vector<double>& scores = state_->scores_of(set);
-  if (!state_->current(set)) {
-    scores.resize(objective_->size(set));
-    objective_->scores(set, state_->model, scores);
-    state_->current(set) = true;
-  }
+  const std::vector<double>& scores = state_->up_to_date_scores(*objective_, set);
   if (!all_finite(scores)) throw Divergence{fmt::format("{} scores overflowed", set_name(set))};
   return scores;
 }

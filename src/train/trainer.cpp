@@ -12,13 +12,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool all_finite(std::span<const double> values) {
-  for (double v : values) {
-    if (!std::isfinite(v)) return false;
-  }
-  return true;
-}
-
 LinearModel initial_model(const FeatureMap& map, const TrainerParams& params) {
   const auto dimension = static_cast<Eigen::Index>(map.size());
   LinearModel model;
@@ -35,12 +28,7 @@ LinearModel initial_model(const FeatureMap& map, const TrainerParams& params) {
 
 // Brings the subtrain scores, loss and score gradient of state.model up to date.
 void evaluate_subtrain(LinearObjective& objective, TrainState& state) {
-  std::vector<double>& scores = state.scores_of(SetName::subtrain);
-  if (!state.current(SetName::subtrain)) {
-    scores.resize(objective.size(SetName::subtrain));
-    objective.scores(SetName::subtrain, state.model, scores);
-    state.current(SetName::subtrain) = true;
-  }
+  const std::vector<double>& scores = state.up_to_date_scores(objective, SetName::subtrain);
   if (!all_finite(scores)) throw Divergence{"subtrain scores overflowed"};
   state.score_gradient.resize(scores.size());
   state.loss = objective.value_and_score_gradient(SetName::subtrain, scores, state.score_gradient);

@@ -30,6 +30,9 @@ struct TrainingData {
   const LabeledRows& set(SetName name) const;
 };
 
+/// Whether every value is finite (no NaN, no infinity).
+bool all_finite(std::span<const double> values);
+
 /// Metrics of one set at one iteration.
 struct SetMetrics {
   double loss = 0;  ///< the run's loss
@@ -71,6 +74,23 @@ class LinearObjective {
   int threads_;
   AumKernel metrics_kernel_;
   Denominators rate_[3];
+};
+
+/// The model of the current iteration and what is known about it. Scores of a set are valid
+/// while `scores_current` says so; the trainer computes the missing ones.
+struct TrainState {
+  int iteration = 0;
+  LinearModel model;
+  std::vector<double> scores[3];    ///< per set (SetName order)
+  bool scores_current[3] = {false, false, false};
+  std::vector<double> score_gradient;  ///< dL/dscores on subtrain, at scores[subtrain]
+  double loss = 0;                     ///< the loss on subtrain
+
+  std::vector<double>& scores_of(SetName set) { return scores[static_cast<int>(set)]; }
+  bool& current(SetName set) { return scores_current[static_cast<int>(set)]; }
+
+  /// The scores of `set` for the current model, computed first if they are stale.
+  std::vector<double>& up_to_date_scores(const LinearObjective& objective, SetName set);
 };
 
 }  // namespace aumtrain

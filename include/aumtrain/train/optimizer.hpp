@@ -16,20 +16,6 @@
 
 namespace aumtrain {
 
-/// The model of the current iteration and what is known about it. Scores of a set are valid
-/// while `scores_current` says so; the trainer computes the missing ones.
-struct TrainState {
-  int iteration = 0;
-  LinearModel model;
-  std::vector<double> scores[3];    ///< per set (SetName order)
-  bool scores_current[3] = {false, false, false};
-  std::vector<double> score_gradient;  ///< dL/dscores on subtrain, at scores[subtrain]
-  double loss = 0;                     ///< the loss on subtrain
-
-  std::vector<double>& scores_of(SetName set) { return scores[static_cast<int>(set)]; }
-  bool& current(SetName set) { return scores_current[static_cast<int>(set)]; }
-};
-
 /// What one step did.
 struct StepResult {
   double step = 0;         ///< the step taken along the direction (for constant, its step size)
