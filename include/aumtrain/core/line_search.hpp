@@ -49,9 +49,11 @@ struct LineSearchParams {
   LineSearchStop stop = LineSearchStop::rows;
   /// For `rows`: K >= 1, counting row 0.
   std::size_t max_rows = 1;
-  /// 0: no cap. Otherwise the walk visits at most this many events; when min_aum or max_auc
-  /// reaches the cap before its rule is met, it chooses the best step seen so far (least AUM, or
-  /// the middle of the interval of the largest auc_after) and the result says `capped`.
+  /// 0: no cap. Otherwise the walk visits at most this many events (every stop rule); when min_aum
+  /// or max_auc reaches the cap before its rule is met, it chooses the best step seen so far (the
+  /// last row, whose AUM is the least, or the middle of the interval of the largest auc_after,
+  /// which then ends at the next crossing even though it was not walked) and the result says
+  /// `capped`.
   std::size_t max_events = 0;
 };
 
@@ -64,7 +66,9 @@ struct LineSearchResult {
   std::size_t rows = 0;        ///< rows walked, row 0 included
   std::size_t events = 0;      ///< events walked (rows - 1)
   std::size_t lines = 0;       ///< distinct lines, after merging equal (intercept, slope) pairs
-  bool capped = false;         ///< max_events ended the walk before the stop rule was met
+  /// max_events ended the walk while crossings remained: before the min_aum or max_auc rule was
+  /// met, short of max_rows, or (least_aum_within_cap) short of the end of the path.
+  bool capped = false;
 };
 
 /// Called with every row in order, row 0 first (to stream a path that can be very long).

@@ -1,0 +1,892 @@
+// The exact line search of AUM along s + t d (see line_search.hpp).
+//
+// How the walk works. Example i's threshold is the line -s_i - t d_i in the step size t. After
+// merging lines with the same intercept and slope, sort them by intercept, ties by slope: that
+// is their order just after t = 0. Call the place between rank r - 1 and rank r "gap r"; gap 0
+// lies below every line and gap B above all B lines. The errors on gap r are fixed by the set of
+// lines below it: FP_r is their fp weight and FN_r the fn weight of the lines above it, and
+// min_r = min(FP_r / D_fp, FN_r / D_fn) is 0 on gaps 0 and B. Then
+//
+//   AUM(t) = sum over gaps r of min_r * (line_r(t) - line_{r-1}(t)) = I + S t,
+//
+// with I = sum_r min_r (a_r - a_{r-1}) and S = sum_r min_r (b_r - b_{r-1}) over the intercepts a
+// and slopes b of the lines just above and below each gap. While no two lines cross, I and S are
+// constant. Two lines can only cross when they are adjacent, so the walk keeps one crossing per
+// adjacent pair in a priority queue keyed by step. At a crossing the lines that meet form a run
+// of consecutive ranks with decreasing slopes; reversing the run changes only the gaps inside it
+// (whose lines below change) and the lines on the gaps at its ends, so I, S and AUC are updated
+// from those few gaps and lines, and only the pairs at the run's two ends get new crossings.
+//
+// AUC is kept as the trapezoid area in weight units, sum over lines of fp * (TP below + TP
+// above), which unit weights keep an exact sum of integers. Swapping lines x (below) and y
+// changes it by 2 (fp_x fn_y - fp_y fn_x). At a step, lines that meet are tied, which is the
+// mean of the areas before and after.
+//
+// Exactness. When every fp and fn weight is a whole number and every slope a whole multiple of
+// 1 / (2 D_fp D_fn) (as exact_prediction_direction() makes them, and as integer directions are),
+// the walk works in scaled units: min values times D_fp D_fn and slopes times 2 D_fp D_fn are
+// integers, so S is summed exactly in 128 bits and a slope that is 0 is exactly 0. Otherwise S is
+// a compensated sum. I, which involves the intercepts, is always a compensated sum, and all
+// running sums are recomputed from the lines every few passes over them so that rounding cannot
+// build up over tens of millions of events.
+//
+// Rounding of steps. A crossing step is computed as (a_up - a_low) / (b_low - b_up): three
+// roundings (two with whole-number slopes), so it lies within 3 units of the last place of the
+// exact step of the stored lines, and two steps equal in exact arithmetic differ by at most about
+// 6 units. Steps within kStepTolerance (16 units, relative) of the first step of a row are that
+// row, including crossings that only appear while the row is processed; inputs that were
+// themselves rounded (decimal scores such as 0.1, 0.2, 0.3) fit in the remaining margin when
+// their differences do not cancel most of their digits.
+#include "aumtrain/core/line_search.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/threshold_sort.hpp"
+
+namespace aumtrain {
+namespace {
+
+using Key = std::uint64_t;
+constexpr Key kNoCrossing = ~Key{0};
+constexpr std::uint32_t kNil = ~std::uint32_t{0};
+
+// Relative width of one row: 8 double epsilons, 16 units in the last place (see above).
+constexpr double kStepTolerance = 8 * std::numeric_limits<double>::epsilon();
+
+// The largest scaled min value (FP times D_fn or FN times D_fp) for which the scaled walk and
+// the rounding of exact_prediction_direction() are exact: its rounding error is then below 1/10
+// of the spacing 1 / (2 D_fp D_fn) it rounds to, and sums of four such values stay exact.
+constexpr double kExactScaledLimit = 0x1p48;
+
+// max_auc stops once auc_after is this far below the best seen.
+constexpr double kAucDrop = 1e-6;
+
+__extension__ typedef __int128 Int128;
+
+double key_step(Key key) noexcept { return key_threshold(key); }
+
+// Neumaier's compensated sum: the rounding of every addition is carried along separately.
+class CompensatedSum {
+ public:
+  void add(double x) noexcept {
+    const double total = sum_ + x;
+    carry_ += std::abs(sum_) >= std::abs(x) ? (sum_ - total) + x : (x - total) + sum_;
+    sum_ = total;
+  }
+  double value() const noexcept { return sum_ + carry_; }
+  void reset() noexcept { sum_ = carry_ = 0.0; }
+
+ private:
+  double sum_ = 0.0;
+  double carry_ = 0.0;
+};
+
+// S in scaled units when every slope and every min value is a whole number: exact.
+struct ExactSlopeSum {
+  Int128 total = 0;
+  void add(double slope_difference, double min_value) noexcept {
+    total += static_cast<Int128>(static_cast<std::int64_t>(slope_difference)) *
+             static_cast<std::int64_t>(min_value);
+  }
+  double value() const noexcept { return static_cast<double>(total); }
+  void reset() noexcept { total = 0; }
+  static constexpr bool exact = true;
+};
+
+// S for any slopes and weights.
+struct RoundedSlopeSum {
+  CompensatedSum total;
+  void add(double slope_difference, double min_value) noexcept {
+    total.add(slope_difference * min_value);
+  }
+  double value() const noexcept { return total.value(); }
+  void reset() noexcept { total.reset(); }
+  static constexpr bool exact = false;
+};
+
+// The scale 2 D_fp D_fn that turns exact prediction-space derivatives into whole numbers, or 0
+// when the weights are not whole numbers or the numbers would be too large to stay exact.
+double exact_scale(const ErrorDiffs& diffs, Denominators denominators) {
+  auto whole = [](double x) { return std::isfinite(x) && std::floor(x) == x; };
+  for (const DiffRow& row : diffs.rows) {
+    if (!whole(row.fp) || !whole(row.fn)) return 0.0;
+  }
+  if (!whole(denominators.fp) || !whole(denominators.fn) || !(denominators.fp > 0) ||
+      !(denominators.fn > 0) || !whole(diffs.fp_total) || !whole(diffs.fn_total)) {
+    return 0.0;
+  }
+  const double largest_min =
+      std::max(diffs.fp_total * denominators.fn, diffs.fn_total * denominators.fp);
+  if (largest_min > kExactScaledLimit) return 0.0;
+  return 2.0 * denominators.fp * denominators.fn;
+}
+
+// One line in the current order, and the gap just below it.
+struct RankedLine {
+  double intercept;  // threshold at step 0
+  double slope;      // threshold change per unit of walk step
+  double fp;         // error weights of the examples merged into the line
+  double fn;
+  double fp_below;   // fp weight of the lines below: FP on the gap under this line
+  double fn_below;   // fn weight of the lines below: FN there is fn_total minus this
+  Key crossing;      // walk step at which it meets the line above, or kNoCrossing
+  std::uint64_t unused;
+};
+static_assert(sizeof(RankedLine) == 64);
+
+// A monotone priority queue of crossing steps: a radix heap over the order-preserving bits of
+// the steps, 8 bits per level. Every key pushed is at least floor(), the last key removed; a key
+// goes to the bucket named by the highest byte in which it differs from floor() and by its value
+// there, so each bucket holds keys above those of every lower bucket. Removing the smallest key
+// moves the others of its bucket down a level. Entries whose slot has since been given another
+// crossing are dropped when met. Buckets are lists of 128-byte chunks from one pool, so memory is
+// bounded by the number of entries and reused between walks.
+class CrossingQueue {
+ public:
+  struct Entry {
+    Key key;
+    std::uint32_t slot;
+    std::uint32_t unused;
+  };
+
+  /// Empties the queue for up to `entries` entries, keeping floor().
+  void clear(std::size_t entries) {
+    buckets_.fill(Bucket{});
+    nonempty_.fill(0);
+    const std::size_t chunks = entries / kChunkEntries + std::min(entries, kBucketCount) + 2;
+    if (chunks_.size() < chunks) chunks_.resize(chunks);
+    for (std::size_t c = 0; c < chunks_.size(); ++c) {
+      chunks_[c].next = c + 1 < chunks_.size() ? static_cast<std::uint32_t>(c + 1) : kNil;
+    }
+    free_ = chunks_.empty() ? kNil : 0;
+    size_ = 0;
+    peeked_ = false;
+  }
+  void set_floor(Key floor) noexcept { floor_ = floor; }
+  Key floor() const noexcept { return floor_; }
+  std::size_t size() const noexcept { return size_; }
+
+  void push(Key key, std::uint32_t slot) {
+    if (peeked_ && key < peeked_key_) peeked_ = false;
+    append(bucket_of(key), Entry{key, slot, 0});
+    ++size_;
+  }
+
+  /// The smallest entry for which is_current(entry) holds, left in the queue; false when there
+  /// is none. Drops the entries it finds out of date.
+  template <class IsCurrent>
+  bool peek(Entry& out, const IsCurrent& is_current) {
+    if (peeked_) {
+      out = chunks_[peeked_chunk_].entry[peeked_index_];
+      if (is_current(out)) return true;
+      peeked_ = false;
+    }
+    for (;;) {
+      const int bucket = lowest_nonempty();
+      if (bucket < 0) return false;
+      if (find_smallest_current(bucket, is_current)) {
+        out = chunks_[peeked_chunk_].entry[peeked_index_];
+        return true;
+      }
+    }
+  }
+
+  /// Removes the entry the last successful peek() returned (pushes since then are allowed).
+  void pop_peeked() {
+    peeked_ = false;
+    --size_;
+    if (peeked_bucket_ == 0) {
+      remove_from_floor_bucket(peeked_chunk_, peeked_index_);
+      return;
+    }
+    floor_ = peeked_key_;
+    redistribute(peeked_bucket_, peeked_chunk_, peeked_index_);
+  }
+
+ private:
+  static constexpr int kDigitBits = 8;
+  static constexpr int kDigits = 1 << kDigitBits;
+  static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
+  static constexpr std::size_t kMaskWords = (kBucketCount + 63) / 64;
+  static constexpr int kChunkEntries = 7;
+
+  struct Chunk {
+    Entry entry[kChunkEntries];
+    std::uint32_t next = kNil;
+    std::uint32_t count = 0;
+    std::uint64_t unused = 0;
+  };
+  struct Bucket {
+    std::uint32_t first = kNil;
+    std::uint32_t last = kNil;
+  };
+
+  std::size_t bucket_of(Key key) const noexcept {
+    if (key == floor_) return 0;
+    const int level = (63 - std::countl_zero(key ^ floor_)) / kDigitBits;
+    return 1 + static_cast<std::size_t>(level) * kDigits +
+           ((key >> (level * kDigitBits)) & (kDigits - 1));
+  }
+  int lowest_nonempty() const noexcept {
+    for (std::size_t w = 0; w < kMaskWords; ++w) {
+      if (nonempty_[w] != 0) return static_cast<int>(w * 64 + std::countr_zero(nonempty_[w]));
+    }
+    return -1;
+  }
+  std::uint32_t take_chunk() {
+    if (free_ == kNil) {
+      chunks_.emplace_back();  // only when the pool was sized too small
+      free_ = static_cast<std::uint32_t>(chunks_.size() - 1);
+      chunks_.back().next = kNil;
+    }
+    const std::uint32_t chunk = free_;
+    free_ = chunks_[chunk].next;
+    chunks_[chunk].next = kNil;
+    chunks_[chunk].count = 0;
+    return chunk;
+  }
+  void give_chunk(std::uint32_t chunk) noexcept {
+    chunks_[chunk].next = free_;
+    free_ = chunk;
+  }
+  void append(std::size_t bucket, const Entry& entry) {
+    Bucket& b = buckets_[bucket];
+    if (b.last == kNil || chunks_[b.last].count == kChunkEntries) {
+      const std::uint32_t chunk = take_chunk();
+      if (b.last == kNil) {
+        b.first = chunk;
+        nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
+      } else {
+        chunks_[b.last].next = chunk;
+      }
+      b.last = chunk;
+    }
+    Chunk& c = chunks_[b.last];
+    c.entry[c.count++] = entry;
+  }
+  void mark_empty(std::size_t bucket) noexcept {
+    buckets_[bucket] = Bucket{};
+    nonempty_[bucket / 64] &= ~(std::uint64_t{1} << (bucket % 64));
+  }
+
+  // Packs the current entries of `bucket` to its front, frees what is left over, and notes
+  // where its smallest entry is; false when none was current.
+  template <class IsCurrent>
+  bool find_smallest_current(std::size_t bucket, const IsCurrent& is_current) {
+    Bucket& b = buckets_[bucket];
+    std::uint32_t write_chunk = b.first;
+    std::uint32_t write_index = 0;
+    Key smallest = kNoCrossing;
+    for (std::uint32_t c = b.first; c != kNil; c = chunks_[c].next) {
+      for (std::uint32_t i = 0; i < chunks_[c].count; ++i) {
+        const Entry entry = chunks_[c].entry[i];
+        if (!is_current(entry)) {
+          --size_;
+          continue;
+        }
+        if (write_index == kChunkEntries) {
+          write_chunk = chunks_[write_chunk].next;
+          write_index = 0;
+        }
+        if (entry.key < smallest || smallest == kNoCrossing) {
+          smallest = entry.key;
+          peeked_chunk_ = write_chunk;
+          peeked_index_ = write_index;
+        }
+        chunks_[write_chunk].entry[write_index++] = entry;
+      }
+    }
+    if (smallest == kNoCrossing && write_index == 0) {
+      for (std::uint32_t c = b.first; c != kNil;) {
+        const std::uint32_t next = chunks_[c].next;
+        give_chunk(c);
+        c = next;
+      }
+      mark_empty(bucket);
+      return false;
+    }
+    // Everything after the write position was moved forward or dropped.
+    for (std::uint32_t c = chunks_[write_chunk].next; c != kNil;) {
+      const std::uint32_t next = chunks_[c].next;
+      give_chunk(c);
+      c = next;
+    }
+    chunks_[write_chunk].next = kNil;
+    chunks_[write_chunk].count = write_index;
+    b.last = write_chunk;
+    peeked_ = true;
+    peeked_bucket_ = bucket;
+    peeked_key_ = smallest;
+    return true;
+  }
+
+  void remove_from_floor_bucket(std::uint32_t chunk, std::uint32_t index) {
+    Bucket& b = buckets_[0];
+    Chunk& tail = chunks_[b.last];
+    chunks_[chunk].entry[index] = tail.entry[tail.count - 1];
+    if (--tail.count > 0) return;
+    // The tail chunk is empty: unlink it (the list is short: keys equal to the floor).
+    const std::uint32_t empty = b.last;
+    if (b.first == empty) {
+      give_chunk(empty);
+      mark_empty(0);
+      return;
+    }
+    std::uint32_t before = b.first;
+    while (chunks_[before].next != empty) before = chunks_[before].next;
+    chunks_[before].next = kNil;
+    b.last = before;
+    give_chunk(empty);
+  }
+
+  // Moves every entry of `bucket` but the removed one to the lower bucket it belongs in now that
+  // the floor has risen to the removed key.
+  void redistribute(std::size_t bucket, std::uint32_t removed_chunk, std::uint32_t removed_index) {
+    const std::uint32_t first = buckets_[bucket].first;
+    mark_empty(bucket);
+    for (std::uint32_t c = first; c != kNil;) {
+      const std::uint32_t next = chunks_[c].next;
+      const std::uint32_t count = chunks_[c].count;
+      for (std::uint32_t i = 0; i < count; ++i) {
+        if (c == removed_chunk && i == removed_index) continue;
+        const Entry entry = chunks_[c].entry[i];
+        append(bucket_of(entry.key), entry);
+      }
+      give_chunk(c);
+      c = next;
+    }
+  }
+
+  std::array<Bucket, kBucketCount> buckets_{};
+  std::array<std::uint64_t, kMaskWords> nonempty_{};
+  std::vector<Chunk> chunks_;
+  std::uint32_t free_ = kNil;
+  std::size_t size_ = 0;
+  Key floor_ = 0;
+  bool peeked_ = false;
+  std::size_t peeked_bucket_ = 0;
+  std::uint32_t peeked_chunk_ = 0;
+  std::uint32_t peeked_index_ = 0;
+  Key peeked_key_ = 0;
+};
+
+// What one example contributes to a line while the lines of a tie group are merged.
+struct TieMember {
+  double slope;
+  double fp;
+  double fn;
+};
+
+// The quantities of the problem that the walk needs besides the lines.
+struct WalkProblem {
+  double fp_total = 0;
+  double fn_total = 0;
+  Denominators denominators;
+  double step_scale = 1;  // true step = walk step * step_scale
+};
+
+// Everything a walk needs besides its sums, kept between walks.
+struct WalkWorkspace {
+  ThresholdSorter sorter;
+  std::vector<RankedLine> ranks;  // the lines in order, then one line standing for "above all"
+  std::vector<TieMember> tie;
+  std::vector<std::uint32_t> met;  // slots (lower ranks of adjacent pairs) meeting in a pass
+  CrossingQueue queue;
+};
+
+// Sorts the examples' lines by intercept, ties by slope, merges equal lines and sets the error
+// weights below each. `slope_of(i)` is example i's slope in walk units.
+template <class SlopeOf>
+void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDiffs& diffs,
+                 const WalkProblem& problem, const SlopeOf& slope_of) {
+  w.ranks.clear();
+  w.sorter.partition(scores, diffs.row_of_example);
+  for (std::size_t bucket = 0; bucket < w.sorter.bucket_count(); ++bucket) {
+    const std::span<const ThresholdEntry> entries = w.sorter.sort_bucket(bucket);
+    for (std::size_t begin = 0; begin < entries.size();) {
+      std::size_t end = begin + 1;
+      while (end < entries.size() && entries[end].key == entries[begin].key) ++end;
+      w.tie.clear();
+      for (std::size_t k = begin; k < end; ++k) {
+        const DiffRow& diff = diffs.rows[entries[k].diff_row];
+        w.tie.push_back({slope_of(entries[k].example), diff.fp, diff.fn});
+      }
+      if (w.tie.size() > 1) {
+        std::sort(w.tie.begin(), w.tie.end(),
+                  [](const TieMember& x, const TieMember& y) { return x.slope < y.slope; });
+      }
+      const double intercept = key_threshold(entries[begin].key);
+      for (std::size_t k = 0; k < w.tie.size(); ++k) {
+        if (k > 0 && w.tie[k].slope == w.tie[k - 1].slope) {
+          w.ranks.back().fp += w.tie[k].fp;
+          w.ranks.back().fn += w.tie[k].fn;
+          continue;
+        }
+        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0,
+                           kNoCrossing, 0});
+      }
+      begin = end;
+    }
+  }
+  // The line above all others only carries the gap at the top, where FP and FN are exact.
+  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, kNoCrossing, 0});
+}
+
+// Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
+// summed exactly (whole-number slopes and min values) or with compensation.
+template <class SlopeSum>
+class EventWalk {
+ public:
+  EventWalk(WalkWorkspace& w, const WalkProblem& problem)
+      : w_(w),
+        ranks_(w.ranks),
+        lines_(w.ranks.size() - 1),
+        fn_total_(problem.fn_total),
+        denominators_(problem.denominators),
+        step_scale_(problem.step_scale),
+        min_divisor_(problem.denominators.fp * problem.denominators.fn),
+        auc_divisor_(2.0 * problem.fp_total * problem.fn_total),
+        resync_interval_(std::max<std::size_t>(4096, 4 * lines_)) {
+    recompute_sums(true);
+    schedule_all(threshold_key(0.0));
+  }
+
+  std::size_t lines() const noexcept { return lines_; }
+
+  LineSearchRow first_row() const {
+    LineSearchRow row;
+    row.aum = aum_at(0.0);
+    row.aum_slope_after = slope_per_step();
+    row.auc = auc_of(area_at_zero());
+    row.auc_after = auc_of(area_.value());
+    return row;
+  }
+
+  /// The next row; false when no crossings are left.
+  bool next_row(LineSearchRow& row) {
+    CrossingQueue::Entry first;
+    if (!w_.queue.peek(first, current())) return false;
+    if (++events_since_resync_ >= resync_interval_) resync();
+    const double step = key_step(first.key);
+    const Key limit = threshold_key(step * (1.0 + kStepTolerance));
+    row = LineSearchRow{};
+    row.step_size = step * step_scale_;
+    row.aum = aum_at(step);
+    const double area_before = area_.value();
+    for (;;) {
+      w_.met.clear();
+      CrossingQueue::Entry entry;
+      while (w_.queue.peek(entry, current()) && entry.key <= limit) {
+        w_.queue.pop_peeked();
+        ranks_[entry.slot].crossing = kNoCrossing;
+        w_.met.push_back(entry.slot);
+      }
+      if (w_.met.empty()) break;
+      process_pass(row);
+    }
+    row.aum_slope_after = slope_per_step();
+    row.auc = auc_of(0.5 * (area_before + area_.value()));
+    row.auc_after = auc_of(area_.value());
+    return true;
+  }
+
+  /// The step of the next crossing, if any.
+  bool next_step(double& step) {
+    CrossingQueue::Entry entry;
+    if (!w_.queue.peek(entry, current())) return false;
+    step = key_step(entry.key) * step_scale_;
+    return true;
+  }
+
+ private:
+  auto current() const {
+    return [this](const CrossingQueue::Entry& e) { return ranks_[e.slot].crossing == e.key; };
+  }
+
+  // min(FP / D_fp, FN / D_fn) times D_fp D_fn, on the gap with these weights below.
+  double scaled_min(double fp_below, double fn_below) const noexcept {
+    return std::min(fp_below * denominators_.fn,
+                    std::max(0.0, fn_total_ - fn_below) * denominators_.fp);
+  }
+  double gap_min(std::size_t rank) const noexcept {
+    return scaled_min(ranks_[rank].fp_below, ranks_[rank].fn_below);
+  }
+  double aum_at(double step) const noexcept {
+    return std::max(0.0, (intercept_sum_.value() + slope_sum_.value() * step) / min_divisor_);
+  }
+  double slope_per_step() const noexcept {
+    return slope_sum_.value() / (min_divisor_ * step_scale_);
+  }
+  double auc_of(double area) const noexcept {
+    if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
+    return std::clamp(area / auc_divisor_, 0.0, 1.0);
+  }
+
+  // Area with lines of equal intercepts tied, as the scores are at step 0.
+  double area_at_zero() const {
+    CompensatedSum area;
+    for (std::size_t begin = 0; begin < lines_;) {
+      double fp = 0, fn = 0;
+      std::size_t end = begin;
+      for (; end < lines_ && ranks_[end].intercept == ranks_[begin].intercept; ++end) {
+        fp += ranks_[end].fp;
+        fn += ranks_[end].fn;
+      }
+      area.add(fp * (2.0 * ranks_[begin].fn_below + fn));
+      begin = end;
+    }
+    return area.value();
+  }
+
+  // I, S and the AUC area from the lines; the weights below each line too if `weights_below`.
+  void recompute_sums(bool weights_below) {
+    if (weights_below) {
+      double fp = 0, fn = 0;
+      for (std::size_t r = 0; r < lines_; ++r) {
+        ranks_[r].fp_below = fp;
+        ranks_[r].fn_below = fn;
+        fp += ranks_[r].fp;
+        fn += ranks_[r].fn;
+      }
+    }
+    intercept_sum_.reset();
+    slope_sum_.reset();
+    area_.reset();
+    for (std::size_t r = 1; r < lines_; ++r) {
+      const double min = gap_min(r);
+      if (min == 0) continue;
+      intercept_sum_.add(min * (ranks_[r].intercept - ranks_[r - 1].intercept));
+      slope_sum_.add(ranks_[r].slope - ranks_[r - 1].slope, min);
+    }
+    for (std::size_t r = 0; r < lines_; ++r) {
+      area_.add(ranks_[r].fp * (2.0 * ranks_[r].fn_below + ranks_[r].fn));
+    }
+  }
+  // With whole numbers only I can drift (it involves the intercepts); otherwise all can.
+  void resync() {
+    events_since_resync_ = 0;
+    recompute_sums(!SlopeSum::exact);
+  }
+
+  // The walk step where the line at `rank` meets the one above, or kNoCrossing.
+  Key crossing_of(std::size_t rank) const noexcept {
+    const RankedLine& low = ranks_[rank];
+    const RankedLine& high = ranks_[rank + 1];
+    if (!(low.slope > high.slope)) return kNoCrossing;
+    const double step = (high.intercept - low.intercept) / (low.slope - high.slope);
+    return std::max(threshold_key(step), w_.queue.floor());
+  }
+  void schedule(std::size_t rank) {
+    const Key key = crossing_of(rank);
+    if (key == ranks_[rank].crossing) return;
+    ranks_[rank].crossing = key;
+    if (key != kNoCrossing) w_.queue.push(key, static_cast<std::uint32_t>(rank));
+  }
+  void schedule_all(Key floor) {
+    w_.queue.set_floor(floor);
+    w_.queue.clear(3 * lines_ + 2048);
+    for (std::size_t r = 0; r + 1 < lines_; ++r) {
+      ranks_[r].crossing = kNoCrossing;
+      schedule(r);
+    }
+  }
+
+  void process_pass(LineSearchRow& row) {
+    std::vector<std::uint32_t>& met = w_.met;
+    if (met.size() > 1) {
+      std::sort(met.begin(), met.end());
+      met.erase(std::unique(met.begin(), met.end()), met.end());
+    }
+    for (std::size_t k = 0; k < met.size();) {
+      std::size_t end = k + 1;
+      while (end < met.size() && met[end] == met[end - 1] + 1) ++end;
+      const std::size_t first_rank = met[k], last_rank = met[end - 1] + 1;
+      if (last_rank == first_rank + 1) {
+        swap_adjacent(first_rank);
+      } else {
+        reverse_run(first_rank, last_rank);
+      }
+      ++row.intersections;
+      row.intervals += last_rank - first_rank;
+      k = end;
+    }
+    for (std::size_t k = 0; k < met.size();) {
+      std::size_t end = k + 1;
+      while (end < met.size() && met[end] == met[end - 1] + 1) ++end;
+      if (met[k] > 0) schedule(met[k] - 1);
+      if (met[end - 1] + 2 < lines_) schedule(met[end - 1] + 1);
+      k = end;
+    }
+    // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
+    if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(w_.queue.floor());
+  }
+
+  // Two lines meet alone: only the gap between them gets another line below it.
+  void swap_adjacent(std::size_t rank) {
+    RankedLine& x = ranks_[rank];
+    RankedLine& y = ranks_[rank + 1];
+    const double fp_between = x.fp_below + y.fp;
+    const double fn_between = x.fn_below + y.fn;
+    const double change = gap_min(rank) + gap_min(rank + 2) - gap_min(rank + 1) -
+                          scaled_min(fp_between, fn_between);
+    if (change != 0) {
+      slope_sum_.add(y.slope - x.slope, change);
+      intercept_sum_.add((y.intercept - x.intercept) * change);
+    }
+    area_.add(2.0 * (x.fp * y.fn - y.fp * x.fn));
+    std::swap(x.intercept, y.intercept);
+    std::swap(x.slope, y.slope);
+    std::swap(x.fp, y.fp);
+    std::swap(x.fn, y.fn);
+    y.fp_below = fp_between;
+    y.fn_below = fn_between;
+  }
+
+  // Lines first..last meet at one point: their order reverses.
+  void reverse_run(std::size_t first, std::size_t last) {
+    add_run_terms(first, last, -1.0);
+    for (std::size_t lo = first, hi = last; lo < hi; ++lo, --hi) {
+      std::swap(ranks_[lo].intercept, ranks_[hi].intercept);
+      std::swap(ranks_[lo].slope, ranks_[hi].slope);
+      std::swap(ranks_[lo].fp, ranks_[hi].fp);
+      std::swap(ranks_[lo].fn, ranks_[hi].fn);
+    }
+    for (std::size_t r = first + 1; r <= last; ++r) {
+      ranks_[r].fp_below = ranks_[r - 1].fp_below + ranks_[r - 1].fp;
+      ranks_[r].fn_below = ranks_[r - 1].fn_below + ranks_[r - 1].fn;
+    }
+    add_run_terms(first, last, 1.0);
+  }
+  // Adds (sign 1) or takes away (sign -1) the terms of I, S and the area that involve the lines
+  // first..last: the gaps first..last + 1 and the lines' own areas.
+  void add_run_terms(std::size_t first, std::size_t last, double sign) {
+    for (std::size_t r = first; r <= last + 1; ++r) {
+      const double min = sign * gap_min(r);
+      if (min == 0 || r == 0 || r == lines_) continue;
+      slope_sum_.add(ranks_[r].slope - ranks_[r - 1].slope, min);
+      intercept_sum_.add(min * (ranks_[r].intercept - ranks_[r - 1].intercept));
+    }
+    for (std::size_t r = first; r <= last; ++r) {
+      area_.add(sign * ranks_[r].fp * (2.0 * ranks_[r].fn_below + ranks_[r].fn));
+    }
+  }
+
+  WalkWorkspace& w_;
+  std::vector<RankedLine>& ranks_;
+  std::size_t lines_;
+  double fn_total_;
+  Denominators denominators_;
+  double step_scale_;
+  double min_divisor_;
+  double auc_divisor_;
+  std::size_t resync_interval_;
+  std::size_t events_since_resync_ = 0;
+  CompensatedSum intercept_sum_;
+  SlopeSum slope_sum_;
+  CompensatedSum area_;
+};
+
+// Applies a stop rule to the rows as they come and keeps what it chooses.
+class StopRule {
+ public:
+  explicit StopRule(const LineSearchParams& params) : params_(params) {}
+
+  /// Takes row number `index`; false once the rule is met and the walk should stop.
+  bool wants_more(const LineSearchRow& row, std::size_t index) {
+    if (index == 0) best_ = row;
+    switch (params_.stop) {
+      case LineSearchStop::rows:
+        best_ = row;
+        best_index_ = index;
+        return index + 1 < params_.max_rows;
+      case LineSearchStop::min_aum:
+        best_ = row;
+        best_index_ = index;
+        return row.aum_slope_after < 0;
+      case LineSearchStop::least_aum_within_cap:
+        if (row.aum < best_.aum) {
+          best_ = row;
+          best_index_ = index;
+        }
+        return true;
+      case LineSearchStop::max_auc:
+        return take_auc_row(row, index);
+    }
+    return false;
+  }
+  /// Whether the rule ended the walk (rather than a cap or the end of the crossings).
+  bool met() const noexcept { return met_; }
+  void set_met() noexcept { met_ = true; }
+
+  /// The chosen row; `next_step` is the step of the next crossing when there is one (has_next).
+  LineSearchResult choose(bool has_next, double next_step) const {
+    LineSearchResult result;
+    result.chosen = best_;
+    result.chosen_row = best_index_;
+    if (params_.stop != LineSearchStop::max_auc) return result;
+    double end = best_.step_size > 0 ? 2.0 * best_.step_size : 1.0;
+    if (has_best_end_) {
+      end = best_end_;
+    } else if (has_next) {
+      end = next_step;
+    }
+    LineSearchRow& chosen = result.chosen;
+    const double middle = 0.5 * (best_.step_size + end);
+    chosen.aum =
+        std::max(0.0, best_.aum + best_.aum_slope_after * (middle - best_.step_size));
+    chosen.step_size = middle;
+    chosen.auc = chosen.auc_after = best_.auc_after;
+    chosen.intersections = chosen.intervals = 0;
+    return result;
+  }
+
+ private:
+  bool take_auc_row(const LineSearchRow& row, std::size_t index) {
+    if (index == best_index_ + 1 && !has_best_end_ && index > 0) {
+      best_end_ = row.step_size;
+      has_best_end_ = true;
+    }
+    if (index == 0 || row.auc_after > best_.auc_after) {
+      best_ = row;
+      best_index_ = index;
+      has_best_end_ = false;
+    }
+    // An undefined AUC (one class) cannot get better: stop at once.
+    if (std::isnan(row.auc_after)) return false;
+    return !(row.auc_after < best_.auc_after - kAucDrop);
+  }
+
+  LineSearchParams params_;
+  LineSearchRow best_;
+  std::size_t best_index_ = 0;
+  double best_end_ = 0;
+  bool has_best_end_ = false;
+  bool met_ = false;
+};
+
+template <class SlopeSum>
+LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
+                           const LineSearchParams& params, const LineSearchRowCallback& on_row) {
+  EventWalk<SlopeSum> walk(w, problem);
+  StopRule rule(params);
+  LineSearchRow row = walk.first_row();
+  std::size_t rows = 1;
+  if (on_row) on_row(row);
+  bool more = rule.wants_more(row, 0);
+  bool exhausted = false;
+  while (more) {
+    if (params.max_events > 0 && rows - 1 >= params.max_events) break;
+    if (!walk.next_row(row)) {
+      exhausted = true;
+      break;
+    }
+    if (on_row) on_row(row);
+    more = rule.wants_more(row, rows++);
+  }
+  if (!more) rule.set_met();
+  double next_step = 0;
+  const bool has_next = !exhausted && walk.next_step(next_step);
+  LineSearchResult result = rule.choose(has_next, next_step);
+  result.rows = rows;
+  result.events = rows - 1;
+  result.lines = walk.lines();
+  result.capped = !rule.met() && has_next;
+  return result;
+}
+
+void check_finite(std::span<const double> values, const char* what, const char* advice) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      throw DataError(fmt::format("line search: {} {} at row {} is not finite; {}", what,
+                                  values[i], i + 1, advice));
+    }
+  }
+}
+
+// The slopes in walk units when the direction is a grid of whole multiples of 1 / scale that
+// exact sums can carry; false otherwise.
+bool on_exact_grid(std::span<const double> direction, double scale, double largest_min) {
+  if (!(scale > 0)) return false;
+  double largest = 0;
+  for (const double d : direction) {
+    const double multiple = std::nearbyint(d * scale);
+    if (!(std::abs(multiple) <= 0x1p50) || multiple / scale != d) return false;
+    largest = std::max(largest, std::abs(multiple));
+  }
+  // |S| is at most (lines + 1) * largest min * twice the largest slope: it must fit 127 bits.
+  return (static_cast<double>(direction.size()) + 1) * std::max(largest_min, 1.0) *
+             std::max(2 * largest, 1.0) <
+         0x1p125;
+}
+
+}  // namespace
+
+struct LineSearch::Workspace : WalkWorkspace {};
+
+LineSearch::LineSearch() = default;
+LineSearch::~LineSearch() = default;
+LineSearch::LineSearch(LineSearch&&) noexcept = default;
+LineSearch& LineSearch::operator=(LineSearch&&) noexcept = default;
+
+LineSearchResult LineSearch::run(std::span<const double> scores,
+                                 std::span<const double> direction, const ErrorDiffs& diffs,
+                                 Denominators denominators, const LineSearchParams& params,
+                                 const LineSearchRowCallback& on_row) {
+  if (scores.size() != diffs.size() || direction.size() != diffs.size()) {
+    throw std::invalid_argument(fmt::format(
+        "LineSearch::run: {} scores and {} direction values for {} error diffs", scores.size(),
+        direction.size(), diffs.size()));
+  }
+  if (params.stop == LineSearchStop::rows && params.max_rows < 1) {
+    throw std::invalid_argument("LineSearch::run: max_rows must be at least 1");
+  }
+  check_finite(scores, "score", "give finite scores");
+  check_finite(direction, "direction",
+               "the direction must be finite (was it computed from finite scores?)");
+  if (!work_) work_ = std::make_unique<Workspace>();
+  Workspace& w = *work_;
+
+  WalkProblem problem{diffs.fp_total, diffs.fn_total, denominators, 1.0};
+  const double scale = exact_scale(diffs, denominators);
+  const double largest_min =
+      std::max(diffs.fp_total * denominators.fn, diffs.fn_total * denominators.fp);
+  if (on_exact_grid(direction, scale, largest_min)) {
+    problem.step_scale = scale;
+    build_lines(w, scores, diffs, problem, [&](std::size_t i) {
+      return -std::nearbyint(direction[i] * scale) + 0.0;
+    });
+    return walk_rows<ExactSlopeSum>(w, problem, params, on_row);
+  }
+  build_lines(w, scores, diffs, problem, [&](std::size_t i) { return -direction[i] + 0.0; });
+  return walk_rows<RoundedSlopeSum>(w, problem, params, on_row);
+}
+
+void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,
+                                Denominators denominators, std::span<double> direction) {
+  if (direction.size() != scores.size()) {
+    throw std::invalid_argument(
+        fmt::format("exact_prediction_direction: {} direction values for {} scores",
+                    direction.size(), scores.size()));
+  }
+  AumKernel kernel;
+  kernel.value_and_gradient(scores, diffs, denominators, direction);
+  const double scale = exact_scale(diffs, denominators);
+  for (double& d : direction) {
+    // Each derivative is a difference of min values, whole multiples of 1 / (D_fp D_fn); their
+    // mean is a whole multiple of 1 / scale, which the rounding recovers.
+    d = (scale > 0 ? -(std::nearbyint(d * scale) / scale) : -d) + 0.0;
+  }
+}
+
+}  // namespace aumtrain
