@@ -40,7 +40,7 @@ output:
   plots: false
 )";
 
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+std::string config_error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
   testing::TempDir dir;
   const auto path = dir.write("config.yaml", yaml);
   try {
@@ -180,7 +180,7 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
       {"[1, 2]\n", "FILE:1:1: a config is a mapping with keys name, data"},
   };
   for (const Case& c : cases) {
-    const std::string message = error_of(c.yaml);
+    const std::string message = config_error_of(c.yaml);
     EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n"
                                                  << c.yaml << "\nmessage: " << message;
   }
@@ -201,13 +201,13 @@ TEST(Config, SetOverridesAnyKey) {
 }
 
 TEST(Config, SetErrorsNameTheOverride) {
-  EXPECT_EQ(error_of(kValid, {"train.max_iterations=-3"}),
+  EXPECT_EQ(config_error_of(kValid, {"train.max_iterations=-3"}),
             "--set train.max_iterations=-3: train.max_iterations: -3 is out of range; "
             "max_iterations must be >= 1");
-  EXPECT_TRUE(error_of(kValid, {"train.maxiter=3"})
+  EXPECT_TRUE(config_error_of(kValid, {"train.maxiter=3"})
                   .starts_with("--set train.maxiter=3: train.maxiter: unknown key 'maxiter'"));
-  EXPECT_TRUE(error_of(kValid, {"no_equals_sign"}).starts_with("--set no_equals_sign: expected"));
-  EXPECT_TRUE(error_of(kValid, {"train.losses.7.name=aum"}).find("index it with 0 to 2") !=
+  EXPECT_TRUE(config_error_of(kValid, {"no_equals_sign"}).starts_with("--set no_equals_sign: expected"));
+  EXPECT_TRUE(config_error_of(kValid, {"train.losses.7.name=aum"}).find("index it with 0 to 2") !=
               std::string::npos);
 }
 
@@ -221,7 +221,7 @@ TEST(Config, DatasetsListNamesEveryDataset) {
   ASSERT_EQ(c.datasets.size(), 2u);
   EXPECT_EQ(c.datasets[1].name, "b");
   EXPECT_EQ(c.datasets[1].data.format, DataFormat::libsvm);
-  const std::string message = error_of(
+  const std::string message = config_error_of(
       "datasets:\n  - {name: a, data: {path: a.csv}}\n  - {name: a, data: {path: b.csv}}\n");
   EXPECT_TRUE(message.starts_with("FILE:3:5: datasets[1]: dataset a is listed twice")) << message;
 }
@@ -254,7 +254,7 @@ TEST(Config, OptimizerNamesAloneTakeTheDefaults) {
   ASSERT_EQ(c.train.optimizers.size(), 2u);
   EXPECT_EQ(c.train.optimizers[0].name, "line_search");
   EXPECT_EQ(c.train.optimizers[0].stop, LineSearchRule::min_aum);
-  EXPECT_EQ(c.train.optimizers[0].max_events, 100000);
+  EXPECT_EQ(c.train.optimizers[0].max_events, 1000000);
   EXPECT_EQ(c.train.optimizers[0].set, SearchSet::subtrain);
   EXPECT_EQ(c.train.optimizers[1].step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
 }
@@ -327,13 +327,13 @@ TEST(Config, OptimizerErrorsNameTheKeyPathAndLine) {
   };
   for (const Case& c : cases) {
     const std::string yaml = "data: {path: x.csv}\ntrain:\n  optimizers: " + c.optimizers + "\n";
-    const std::string message = error_of(yaml);
+    const std::string message = config_error_of(yaml);
     EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << yaml << "\nmessage: " << message;
   }
 }
 
 TEST(Config, StepSizesAndOptimizersTogetherSayWhichToKeep) {
-  EXPECT_EQ(error_of("data: {path: x.csv}\ntrain:\n  step_sizes: [1]\n  optimizers: [constant]\n"),
+  EXPECT_EQ(config_error_of("data: {path: x.csv}\ntrain:\n  step_sizes: [1]\n  optimizers: [constant]\n"),
             "FILE:3:15: train.step_sizes: give either train.step_sizes or train.optimizers, not "
             "both; keep optimizers and move these step sizes into its constant item: {name: "
             "constant, step_sizes: [...]}");
@@ -371,12 +371,12 @@ TEST(Config, AnOptimizerCanHaveItsOwnIterationCount) {
   EXPECT_EQ(c.train.optimizers[0].max_iterations, std::nullopt);
   EXPECT_EQ(c.train.optimizers[1].max_iterations, 40);
   const std::string yaml = to_yaml(c);
-  EXPECT_NE(yaml.find("    - {name: line_search, stop: min_aum, max_events: 100000, set: subtrain, "
+  EXPECT_NE(yaml.find("    - {name: line_search, stop: min_aum, max_events: 1000000, set: subtrain, "
                       "max_iterations: 40}\n"),
             std::string::npos)
       << yaml;
   EXPECT_EQ(to_yaml(load_config(dir.write("again.yaml", yaml), {})), yaml);
-  EXPECT_EQ(error_of("data: {path: x.csv}\ntrain:\n  optimizers: [{name: constant, "
+  EXPECT_EQ(config_error_of("data: {path: x.csv}\ntrain:\n  optimizers: [{name: constant, "
                      "max_iterations: 0}]\n"),
             "FILE:3:49: train.optimizers[0].max_iterations: 0 is out of range; max_iterations "
             "must be >= 1 (or null)");
@@ -392,10 +392,10 @@ TEST(Config, SetOfOptimizersReplacesTheStepSizesShorthand) {
 }
 
 TEST(Config, SetOfStepSizesOnAFileWithOptimizersSaysWhatToSet) {
-  EXPECT_EQ(error_of(kOptimizers, {"train.step_sizes=[1]"}),
+  EXPECT_EQ(config_error_of(kOptimizers, {"train.step_sizes=[1]"}),
             "--set train.step_sizes=[1]: train.step_sizes: this config gives train.optimizers; "
             "set train.optimizers.0.step_sizes instead");
-  EXPECT_EQ(error_of(kOptimizers, {"train.step_sizes=[1]", "train.optimizers=[line_search]"}),
+  EXPECT_EQ(config_error_of(kOptimizers, {"train.step_sizes=[1]", "train.optimizers=[line_search]"}),
             "--set train.step_sizes=[1]: train.step_sizes: give either train.step_sizes or "
             "train.optimizers, not both; keep optimizers and move these step sizes into its "
             "constant item: {name: constant, step_sizes: [...]}");
@@ -408,7 +408,7 @@ TEST(Config, SetIndexesIntoTheOptimizerList) {
       load_config(path, {"train.optimizers.1.stop=iterations", "train.optimizers.0.step_sizes=3"});
   EXPECT_EQ(c.train.optimizers[1].stop, LineSearchRule::iterations);
   EXPECT_EQ(c.train.optimizers[0].step_sizes, (std::vector<double>{3}));
-  EXPECT_EQ(error_of(kOptimizers, {"train.optimizers.0.stop=max_auc"}),
+  EXPECT_EQ(config_error_of(kOptimizers, {"train.optimizers.0.stop=max_auc"}),
             "--set train.optimizers.0.stop=max_auc: train.optimizers[0].stop: only the "
             "line_search optimizer takes stop, not constant; remove it here");
 }
@@ -424,7 +424,7 @@ TEST(Config, ChoiceNamesAreTheConfigWords) {
 TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
   const std::string reference = config_reference_markdown();
   for (const char* row : {
-           "| `max_events` | whole number | `100000` | >= 1 | `line_search` only: ",
+           "| `max_events` | whole number | `1000000` | >= 1 | `line_search` only: ",
            "| `step_sizes` | number or list of numbers | `[0.001, 0.01, 0.1, 1, 10]` |",
            "| `optimizers` | list | `[{name: constant, step_sizes: [0.001, 0.01, 0.1, 1, 10]}]` |",
            "| `test` | number | `0.25` | strictly between 0 and 1 |",

@@ -13,17 +13,17 @@ namespace {
 
 using testing::central_difference;
 
-struct Problem {
+struct LossProblem {
   std::vector<double> scores;
   BinaryTargets targets;
 };
 
-Problem continuous_problem(unsigned seed, std::size_t n, bool weighted, double scale = 1.0) {
+LossProblem continuous_problem(unsigned seed, std::size_t n, bool weighted, double scale = 1.0) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> normal(0.0, scale);
   std::uniform_real_distribution<double> weight(0.1, 3.0);
   std::vector<double> labels, weights;
-  Problem p;
+  LossProblem p;
   for (std::size_t i = 0; i < n; ++i) {
     p.scores.push_back(normal(rng));
     labels.push_back(i % 3 == 0 ? 1.0 : 0.0);
@@ -39,7 +39,7 @@ double loss_value(Loss& loss, const std::vector<double>& scores, const BinaryTar
 }
 
 void expect_gradient_matches_finite_differences(const std::string& name, Loss& loss,
-                                                const Problem& p, double tolerance) {
+                                                const LossProblem& p, double tolerance) {
   std::vector<double> gradient(p.scores.size());
   loss.value_and_gradient(p.scores, p.targets, gradient);
   auto f = [&](const std::vector<double>& s) { return loss_value(loss, s, p.targets); };
@@ -52,7 +52,7 @@ void expect_gradient_matches_finite_differences(const std::string& name, Loss& l
 TEST(Losses, SmoothLossGradientsMatchFiniteDifferences) {
   for (bool weighted : {false, true}) {
     for (unsigned seed : {1u, 2u, 3u}) {
-      const Problem p = continuous_problem(seed, 40, weighted);
+      const LossProblem p = continuous_problem(seed, 40, weighted);
       for (const char* name : {"logistic", "logistic_balanced", "squared_hinge_all_pairs"}) {
         auto loss = make_loss({.name = name});
         expect_gradient_matches_finite_differences(
