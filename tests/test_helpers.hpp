@@ -41,9 +41,10 @@ inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& 
   return area;
 }
 
-/// AUM and the left and right derivatives by the direct method of math §2-§4: a stable
-/// comparison sort of the thresholds, then one sequential pass over the tie groups. Independent of
-/// the kernel's partition into buckets.
+/// AUM and the left and right derivatives by the formulas of docs/math.md
+/// ("False positives, false negatives and AUM", "Directional derivatives"): a stable comparison
+/// sort of the thresholds, then one sequential pass over the tie groups. Independent of the
+/// kernel's partition into buckets.
 struct ReferenceDerivatives {
   double aum = 0;
   std::vector<double> left, right;

@@ -1,5 +1,5 @@
-// `aumtrain bench-grad`: the user's explicit-versus-autograd study, timed in C++, with a table,
-// a log-log plot and the estimated complexity class of each method.
+// `aumtrain bench-grad`: the original R study of explicit gradients versus autograd, timed in C++,
+// with a table, a log-log plot and the estimated complexity class of each method.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,6 @@
-// `aumtrain subdifferential`: the seed's two-sample picture of the sub-differential of AUM, by
-// the explicit directional derivatives and by libtorch autograd, as a table and a plot.
+// `aumtrain subdifferential`: the original R study's two-sample picture of the sub-differential of
+// AUM (docs/math.md, "Worked examples"), by the explicit directional derivatives and by libtorch
+// autograd, as a table and a plot.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -24,7 +25,7 @@ struct SubdifferentialOptions {
   bool no_autograd = false;
 };
 
-// One facet per (method, label), autograd on top as in the seed's facet_grid(method ~ label):
+// One facet per (method, label), autograd on top as in the R study's facet_grid(method ~ label):
 // a segment from min to max, and points for min (open), max (black) and mean (red).
 std::string plot_script(const std::vector<SubdifferentialRow>& rows,
                         const std::vector<std::string_view>& methods) {
@@ -81,7 +82,7 @@ int run_subdifferential(const SubdifferentialOptions& options) {
     spdlog::warn("this aumtrain was built without libtorch: explicit derivatives only");
   }
   RunDirectory out(options.output, options.force, "--output");
-  const std::vector<SubdifferentialRow> rows = seed_subdifferential_grid(with_autograd);
+  const std::vector<SubdifferentialRow> rows = subdifferential_grid(with_autograd);
 
   std::string csv = "label,pred_diff,method,min,max,mean\n";
   TextTable table({"label", "pred_diff", "method", "min", "max", "mean"});
@@ -114,7 +115,7 @@ Command add_subdifferential_command(CLI::App& parent) {
   auto options = std::make_shared<SubdifferentialOptions>();
   CLI::App* command = parent.add_subcommand(
       "subdifferential",
-      "The seed's two-sample sub-differential of AUM (scores (0, d), labels (0, 1), d from -3 to "
+      "The two-sample sub-differential of AUM (scores (0, d), labels (0, 1), d from -3 to "
       "3 by 0.5): explicit left/right/mean derivatives and autograd, as a CSV table and a plot");
   command->add_option("--output", options->output, "directory to write")->required();
   command->add_flag("--force", options->force, "replace --output if it exists");

@@ -126,7 +126,8 @@ class GroupWalker {
     return totals;
   }
 
-  /// Left and right derivatives of one member of a tie group (math §4).
+  /// Left and right derivatives of one member of a tie group: docs/math.md,
+  /// "Directional derivatives".
   std::pair<double, double> tied_derivatives(const Group& group, const DiffRow& diff) const {
     const double right =
         min_of(group.fp_before + diff.fp, group.fn_before - diff.fn) - group.min_before;

@@ -218,14 +218,12 @@ Dataset dataset_with_features(const DatasetEntry& entry, const std::vector<std::
   return dataset;
 }
 
-Dataset load_csv(const DatasetEntry& entry) {
-  const DataConfig& config = entry.data;
-  CsvReader reader(config.path, config.delimiter);
+// The header's column names; a name that occurs twice is an error.
+std::vector<std::string> read_header(CsvReader& reader, const std::string& path) {
   std::vector<CsvField> fields;
   if (!reader.next_record(fields)) {
     throw DataError(fmt::format(
-        "{}: the file is empty; expected a header row naming the columns, then data rows",
-        config.path));
+        "{}: the file is empty; expected a header row naming the columns, then data rows", path));
   }
   std::vector<std::string> names;
   for (const auto& field : fields) {
@@ -238,21 +236,71 @@ Dataset load_csv(const DatasetEntry& entry) {
     }
     names.push_back(name);
   }
-  std::size_t label_index = names.size() - 1;
+  return names;
+}
+
+// The column named by data.label, or the last column when it is not set.
+std::size_t label_column_index(const DataConfig& config, const std::vector<std::string>& names,
+                               char delimiter) {
   if (!config.label.empty()) {
     const auto it = std::find(names.begin(), names.end(), config.label);
     if (it == names.end()) {
       throw DataError(fmt::format(
           "data.label: no column '{}' in {} (delimiter {}); its columns are {}", config.label,
-          config.path, delimiter_name(reader.delimiter()), quoted_list(names)));
+          config.path, delimiter_name(delimiter), quoted_list(names)));
     }
-    label_index = static_cast<std::size_t>(it - names.begin());
-  } else if (names.size() < 2) {
+    return static_cast<std::size_t>(it - names.begin());
+  }
+  if (names.size() < 2) {
     throw DataError(fmt::format(
         "{}:1: the header has one column ('{}') with delimiter {}; a dataset needs feature "
         "columns and a label column (check data.delimiter)",
-        config.path, names.front(), delimiter_name(reader.delimiter())));
+        config.path, names.front(), delimiter_name(delimiter)));
   }
+  return names.size() - 1;
+}
+
+// Parses the chosen feature cells of one record into `row`. Returns false when a cell is
+// missing and data.missing is drop_rows (the row is to be dropped); throws on any other bad cell.
+bool read_feature_cells(const CsvReader& reader, const std::vector<CsvField>& fields,
+                        const std::vector<std::size_t>& columns,
+                        const std::vector<std::string>& names, bool drop_missing,
+                        std::vector<double>& row) {
+  bool complete = true;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const CsvField& field = fields[columns[k]];
+    switch (parse_number(field.text, row[k])) {
+      case NumberParse::ok:
+        if (std::isfinite(row[k])) continue;
+        [[fallthrough]];
+      case NumberParse::out_of_range:
+        throw DataError(fmt::format(
+            "{}: column '{}': '{}' is not a finite number; features must be finite",
+            reader.location(field).to_string(), names[columns[k]], field.text));
+      case NumberParse::missing:
+        if (!drop_missing) {
+          throw DataError(fmt::format(
+              "{}: column '{}' has a missing value ('{}'); fill it, or set data.missing: "
+              "drop_rows to drop such rows",
+              reader.location(field).to_string(), names[columns[k]], field.text));
+        }
+        complete = false;
+        continue;
+      case NumberParse::not_a_number:
+        throw DataError(fmt::format(
+            "{}: column '{}': '{}' is not a number; fix the cell, or leave the column out with "
+            "data.exclude",
+            reader.location(field).to_string(), names[columns[k]], field.text));
+    }
+  }
+  return complete;
+}
+
+Dataset load_csv(const DatasetEntry& entry) {
+  const DataConfig& config = entry.data;
+  CsvReader reader(config.path, config.delimiter);
+  const std::vector<std::string> names = read_header(reader, config.path);
+  const std::size_t label_index = label_column_index(config, names, reader.delimiter());
   const std::vector<std::size_t> columns = choose_features(config, names, label_index);
 
   Dataset dataset = dataset_with_features(entry, names, columns);
@@ -265,6 +313,7 @@ Dataset load_csv(const DatasetEntry& entry) {
   const PositiveLabel positive(config.positive_label);
   const std::string label_column = "column '" + names[label_index] + "'";
   const bool drop_missing = config.missing == MissingPolicy::drop_rows;
+  std::vector<CsvField> fields;
   std::vector<double> row(m.cols);
   while (reader.next_record(fields)) {
     if (fields.size() != names.size()) {
@@ -274,33 +323,7 @@ Dataset load_csv(const DatasetEntry& entry) {
           config.path, fields.front().line, fields.size(), names.size(),
           delimiter_name(reader.delimiter())));
     }
-    bool missing = false;
-    for (std::size_t k = 0; k < columns.size(); ++k) {
-      const CsvField& field = fields[columns[k]];
-      switch (parse_number(field.text, row[k])) {
-        case NumberParse::ok:
-          if (std::isfinite(row[k])) continue;
-          [[fallthrough]];
-        case NumberParse::out_of_range:
-          throw DataError(fmt::format(
-              "{}: column '{}': '{}' is not a finite number; features must be finite",
-              reader.location(field).to_string(), names[columns[k]], field.text));
-        case NumberParse::missing:
-          if (!drop_missing) {
-            throw DataError(fmt::format(
-                "{}: column '{}' has a missing value ('{}'); fill it, or set data.missing: "
-                "drop_rows to drop such rows",
-                reader.location(field).to_string(), names[columns[k]], field.text));
-          }
-          missing = true;
-          continue;
-        case NumberParse::not_a_number:
-          throw DataError(fmt::format(
-              "{}: column '{}': '{}' is not a number; fix the cell, or leave the column out with "
-              "data.exclude",
-              reader.location(field).to_string(), names[columns[k]], field.text));
-      }
-    }
+    bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
     const CsvField& label = fields[label_index];
     if (is_missing_cell(label.text)) {
       if (!drop_missing) {
@@ -308,9 +331,9 @@ Dataset load_csv(const DatasetEntry& entry) {
             "{}: {} has a missing label ('{}'); fill it, or set data.missing: drop_rows",
             reader.location(label).to_string(), label_column, label.text));
       }
-      missing = true;
+      complete = false;
     }
-    if (missing) {
+    if (!complete) {
       ++dataset.dropped_rows;
       continue;
     }
@@ -337,70 +360,78 @@ std::vector<std::pair<std::string_view, std::size_t>> tokens_of(const std::strin
   return tokens;
 }
 
+// One `index:value` feature of a libsvm line.
+struct LibsvmFeature {
+  std::size_t index;
+  double value;
+};
+
+// Splits a libsvm line into its label and its features, checking that each is index:value with
+// increasing indices and a finite value. Returns false for a line without tokens.
+bool parse_libsvm_line(const std::string& path, const std::string& line, std::size_t line_number,
+                       std::string_view& label, std::vector<LibsvmFeature>& features) {
+  const auto tokens = tokens_of(line);
+  features.clear();
+  if (tokens.empty()) return false;
+  label = tokens.front().first;
+  std::size_t previous = 0;
+  for (std::size_t t = 1; t < tokens.size(); ++t) {
+    const auto [token, column] = tokens[t];
+    const SourceLocation where{path, line_number, column};
+    const auto colon = token.find(':');
+    std::size_t index = 0;
+    const auto [index_end, index_error] = std::from_chars(
+        token.data(), token.data() + (colon == std::string_view::npos ? 0 : colon), index);
+    if (colon == std::string_view::npos || index_error != std::errc() ||
+        index_end != token.data() + colon || index == 0) {
+      throw DataError(fmt::format("{}: '{}' is not index:value with an index >= 1",
+                                  where.to_string(), token));
+    }
+    if (index <= previous) {
+      throw DataError(fmt::format("{}: feature index {} comes after {}; indices must increase "
+                                  "along a line",
+                                  where.to_string(), index, previous));
+    }
+    previous = index;
+    double value = 0;
+    const auto parsed = parse_number(token.substr(colon + 1), value);
+    if (parsed != NumberParse::ok || !std::isfinite(value)) {
+      throw DataError(fmt::format("{}: feature {}: '{}' is not a finite number",
+                                  where.to_string(), index, token.substr(colon + 1)));
+    }
+    features.push_back({index, value});
+  }
+  return true;
+}
+
+// Calls on_row(label, features) for every data line of a libsvm file.
+template <class OnRow>
+void for_each_libsvm_row(const std::string& path, OnRow&& on_row) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path));
+  }
+  std::string line;
+  std::string_view label;
+  std::vector<LibsvmFeature> features;
+  for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (parse_libsvm_line(path, line, line_number, label, features)) on_row(label, features);
+  }
+}
+
 Dataset load_libsvm(const DatasetEntry& entry) {
   const DataConfig& config = entry.data;
   if (!config.label.empty()) {
     throw ConfigError("data.label: a libsvm file has its label first on every line; remove data.label");
   }
-  struct Entry {
-    std::size_t index;
-    double value;
-  };
-  auto parse_line = [&](const std::string& line, std::size_t line_number, std::string_view& label,
-                        std::vector<Entry>& entries) -> bool {
-    const auto tokens = tokens_of(line);
-    entries.clear();
-    if (tokens.empty()) return false;
-    label = tokens.front().first;
-    std::size_t previous = 0;
-    for (std::size_t t = 1; t < tokens.size(); ++t) {
-      const auto [token, column] = tokens[t];
-      const SourceLocation where{config.path, line_number, column};
-      const auto colon = token.find(':');
-      std::size_t index = 0;
-      const auto [index_end, index_error] =
-          std::from_chars(token.data(), token.data() + (colon == std::string_view::npos ? 0 : colon), index);
-      if (colon == std::string_view::npos || index_error != std::errc() ||
-          index_end != token.data() + colon || index == 0) {
-        throw DataError(fmt::format("{}: '{}' is not index:value with an index >= 1",
-                                    where.to_string(), token));
-      }
-      if (index <= previous) {
-        throw DataError(fmt::format("{}: feature index {} comes after {}; indices must increase "
-                                    "along a line",
-                                    where.to_string(), index, previous));
-      }
-      previous = index;
-      double value = 0;
-      const auto parsed = parse_number(token.substr(colon + 1), value);
-      if (parsed != NumberParse::ok || !std::isfinite(value)) {
-        throw DataError(fmt::format("{}: feature {}: '{}' is not a finite number",
-                                    where.to_string(), index, token.substr(colon + 1)));
-      }
-      entries.push_back({index, value});
-    }
-    return true;
-  };
-  // Calls on_row(label, entries) for every data line of the file.
-  auto for_each_row = [&](auto&& on_row) {
-    std::ifstream in(config.path, std::ios::binary);
-    if (!in) {
-      throw DataError(fmt::format("{}: cannot open the file for reading; check the path", config.path));
-    }
-    std::string line;
-    std::string_view label;
-    std::vector<Entry> entries;
-    for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (parse_line(line, line_number, label, entries)) on_row(label, entries);
-    }
-  };
   // Pass 1 checks the syntax and sizes the matrix; pass 2 fills it.
   std::size_t rows = 0, max_index = 0;
-  for_each_row([&](std::string_view, const std::vector<Entry>& entries) {
-    ++rows;
-    if (!entries.empty()) max_index = std::max(max_index, entries.back().index);
-  });
+  for_each_libsvm_row(config.path,
+                      [&](std::string_view, const std::vector<LibsvmFeature>& features) {
+                        ++rows;
+                        if (!features.empty()) max_index = std::max(max_index, features.back().index);
+                      });
   if (rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
   if (max_index == 0) throw DataError(fmt::format("{}: no line has any feature", config.path));
   // A few bytes can name a huge feature index: check before allocating anything per feature.
@@ -416,14 +447,15 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   m.values.assign(rows * m.cols, 0.0);
   dataset.is_positive.reserve(rows);
   const PositiveLabel positive(config.positive_label);
-  for_each_row([&](std::string_view label, const std::vector<Entry>& entries) {
-    double* row = m.row(m.rows++);
-    for (const auto& [index, value] : entries) {
-      if (position[index] >= 0) row[position[index]] = value;
-    }
-    note_label(dataset, label);
-    dataset.is_positive.push_back(positive.matches(label));
-  });
+  for_each_libsvm_row(config.path,
+                      [&](std::string_view label, const std::vector<LibsvmFeature>& features) {
+                        double* row = m.row(m.rows++);
+                        for (const auto& [index, value] : features) {
+                          if (position[index] >= 0) row[position[index]] = value;
+                        }
+                        note_label(dataset, label);
+                        dataset.is_positive.push_back(positive.matches(label));
+                      });
   condition_and_check_classes(dataset, entry, "the label (first token)");
   return dataset;
 }

@@ -110,6 +110,124 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
   return map;
 }
 
+// The ids of each set, per class, in shuffled order: by_set[set][class] with sets subtrain,
+// validation, test and class 0 negative, 1 positive; `unused` holds the positives that
+// subsampling left out.
+struct SetIds {
+  std::vector<std::uint32_t> by_set[3][2];
+  std::vector<std::uint32_t> unused;
+};
+
+// Stratified: each class is shuffled, round(test * n) of it goes to test, then
+// round(validation * rest) to validation, and the remainder to subtrain.
+SetIds split_each_class(std::vector<std::uint32_t> (&ids)[2], const SplitConfig& config,
+                        SplitMix64& rng) {
+  SetIds sets;
+  for (int label = 0; label < 2; ++label) {
+    shuffle(ids[label], rng);
+    const auto count = static_cast<double>(ids[label].size());
+    const auto test = static_cast<std::size_t>(std::llround(config.test * count));
+    const auto validation =
+        static_cast<std::size_t>(std::llround(config.validation * (count - static_cast<double>(test))));
+    const auto begin = ids[label].begin();
+    sets.by_set[2][label].assign(begin, begin + static_cast<std::ptrdiff_t>(test));
+    sets.by_set[1][label].assign(begin + static_cast<std::ptrdiff_t>(test),
+                                 begin + static_cast<std::ptrdiff_t>(test + validation));
+    sets.by_set[0][label].assign(begin + static_cast<std::ptrdiff_t>(test + validation),
+                                 ids[label].end());
+  }
+  return sets;
+}
+
+// Keeps in subtrain and validation only as many positives as make up the fraction `p` of the
+// set (at least 2); warns when a set has too few positives to reach it.
+void subsample_positives(SetIds& sets, double p, const std::string& dataset, std::uint64_t seed,
+                         std::vector<std::string>& warnings) {
+  for (int set = 0; set < 2; ++set) {
+    auto& positives = sets.by_set[set][1];
+    const double negatives = static_cast<double>(sets.by_set[set][0].size());
+    const auto keep = static_cast<std::size_t>(std::max<long long>(2, std::llround(p * negatives / (1 - p))));
+    if (keep < positives.size()) {
+      sets.unused.insert(sets.unused.end(), positives.begin() + static_cast<std::ptrdiff_t>(keep),
+                         positives.end());
+      positives.resize(keep);
+    } else if (keep > positives.size()) {
+      warnings.push_back(fmt::format(
+          "{}, seed {}: positive fraction {} is not reachable in {}: it has {} positives for {} "
+          "negatives (fraction {:.3f}); all positives are kept",
+          dataset, seed, format_number(p), set_name(static_cast<SetName>(set)),
+          positives.size(), sets.by_set[set][0].size(),
+          static_cast<double>(positives.size()) / (negatives + static_cast<double>(positives.size()))));
+    }
+  }
+}
+
+void require_two_of_each_class(const SetIds& sets, const std::string& dataset,
+                               std::uint64_t seed, std::optional<double> positive_fraction) {
+  const auto& parts = sets.by_set;
+  bool too_few = false;
+  for (int set = 0; set < 3; ++set) too_few = too_few || parts[set][0].size() < 2 || parts[set][1].size() < 2;
+  if (!too_few) return;
+  throw DataError(fmt::format(
+      "{}, seed {}{}: too few examples of a class for AUC: subtrain has {} positive and {} "
+      "negative examples, validation {} and {}, test {} and {}; every set needs at least 2 of "
+      "each class: give more data, or change split.test or split.validation",
+      dataset, seed,
+      positive_fraction ? ", positive fraction " + format_number(*positive_fraction) : "",
+      parts[0][1].size(), parts[0][0].size(), parts[1][1].size(), parts[1][0].size(),
+      parts[2][1].size(), parts[2][0].size()));
+}
+
+// Reorders the dataset's rows into subtrain, validation, test, then the unused rows, each part
+// in id order, and gives each set its rows and targets.
+void arrange_sets(Dataset& dataset, SetIds& sets, PreparedSplit& split) {
+  std::vector<std::uint32_t> order;
+  order.reserve(dataset.size());
+  std::size_t bounds[4] = {0, 0, 0, 0};
+  for (int set = 0; set < 3; ++set) {
+    const std::size_t start = order.size();
+    order.insert(order.end(), sets.by_set[set][0].begin(), sets.by_set[set][0].end());
+    order.insert(order.end(), sets.by_set[set][1].begin(), sets.by_set[set][1].end());
+    std::sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.end());
+    bounds[set + 1] = order.size();
+  }
+  std::sort(sets.unused.begin(), sets.unused.end());
+  order.insert(order.end(), sets.unused.begin(), sets.unused.end());
+  reorder_rows(dataset, order);
+
+  SetRows* rows_of[3] = {&split.subtrain, &split.validation, &split.test};
+  for (int set = 0; set < 3; ++set) {
+    SetRows& rows = *rows_of[set];
+    rows.begin = bounds[set];
+    rows.end = bounds[set + 1];
+    rows.targets = make_binary_targets_from_flags(
+        std::vector<std::uint8_t>(dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.begin),
+                                  dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.end)));
+  }
+}
+
+// The feature map from the subtrain rows; refuses a subtrain set on which every feature is
+// constant and warns about the columns that are.
+void map_features(const Dataset& dataset, const SplitConfig& config, PreparedSplit& split) {
+  std::vector<std::string> constant_columns;
+  split.feature_map = make_feature_map(dataset, split.subtrain.begin, split.subtrain.end,
+                                       config.standardize, constant_columns);
+  if (constant_columns.size() == dataset.features.cols) {
+    throw DataError(fmt::format(
+        "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
+        "examples; check the feature columns (data.features, data.exclude)",
+        dataset.name, split.seed));
+  }
+  if (!constant_columns.empty()) {
+    std::vector<std::string> quoted;
+    for (const auto& name : constant_columns) quoted.push_back("'" + name + "'");
+    split.warnings.push_back(fmt::format(
+        "{}, seed {}: {} {} constant on subtrain and keep weight 0: {}", dataset.name, split.seed,
+        constant_columns.size(), constant_columns.size() == 1 ? "column is" : "columns are",
+        fmt::join(quoted, ", ")));
+  }
+}
+
 }  // namespace
 
 const char* set_name(SetName set) {
@@ -165,93 +283,13 @@ PreparedSplit prepare_split(Dataset& dataset, const SplitConfig& config, std::ui
   split.seed = seed;
   split.positive_fraction = positive_fraction;
   SplitMix64 rng(seed);
-  // parts[set][class]: the ids of each set, per class, in shuffled order.
-  std::vector<std::uint32_t> parts[3][2];
-  std::vector<std::uint32_t> unused;
-  for (int label = 0; label < 2; ++label) {
-    shuffle(ids[label], rng);
-    const auto count = static_cast<double>(ids[label].size());
-    const auto test = static_cast<std::size_t>(std::llround(config.test * count));
-    const auto validation =
-        static_cast<std::size_t>(std::llround(config.validation * (count - static_cast<double>(test))));
-    const auto begin = ids[label].begin();
-    parts[2][label].assign(begin, begin + static_cast<std::ptrdiff_t>(test));
-    parts[1][label].assign(begin + static_cast<std::ptrdiff_t>(test),
-                           begin + static_cast<std::ptrdiff_t>(test + validation));
-    parts[0][label].assign(begin + static_cast<std::ptrdiff_t>(test + validation), ids[label].end());
-  }
+  SetIds sets = split_each_class(ids, config, rng);
   if (positive_fraction) {
-    const double p = *positive_fraction;
-    for (int set = 0; set < 2; ++set) {
-      auto& positives = parts[set][1];
-      const double negatives = static_cast<double>(parts[set][0].size());
-      const auto keep = static_cast<std::size_t>(std::max<long long>(2, std::llround(p * negatives / (1 - p))));
-      if (keep < positives.size()) {
-        unused.insert(unused.end(), positives.begin() + static_cast<std::ptrdiff_t>(keep), positives.end());
-        positives.resize(keep);
-      } else if (keep > positives.size()) {
-        split.warnings.push_back(fmt::format(
-            "{}, seed {}: positive fraction {} is not reachable in {}: it has {} positives for {} "
-            "negatives (fraction {:.3f}); all positives are kept",
-            dataset.name, seed, format_number(p), set_name(static_cast<SetName>(set)),
-            positives.size(), parts[set][0].size(),
-            static_cast<double>(positives.size()) / (negatives + static_cast<double>(positives.size()))));
-      }
-    }
+    subsample_positives(sets, *positive_fraction, dataset.name, seed, split.warnings);
   }
-  bool too_few = false;
-  for (int set = 0; set < 3; ++set) too_few = too_few || parts[set][0].size() < 2 || parts[set][1].size() < 2;
-  if (too_few) {
-    throw DataError(fmt::format(
-        "{}, seed {}{}: too few examples of a class for AUC: subtrain has {} positive and {} "
-        "negative examples, validation {} and {}, test {} and {}; every set needs at least 2 of "
-        "each class: give more data, or change split.test or split.validation",
-        dataset.name, seed,
-        positive_fraction ? ", positive fraction " + format_number(*positive_fraction) : "",
-        parts[0][1].size(), parts[0][0].size(), parts[1][1].size(), parts[1][0].size(),
-        parts[2][1].size(), parts[2][0].size()));
-  }
-
-  std::vector<std::uint32_t> order;
-  order.reserve(n);
-  std::size_t bounds[4] = {0, 0, 0, 0};
-  for (int set = 0; set < 3; ++set) {
-    const std::size_t start = order.size();
-    order.insert(order.end(), parts[set][0].begin(), parts[set][0].end());
-    order.insert(order.end(), parts[set][1].begin(), parts[set][1].end());
-    std::sort(order.begin() + static_cast<std::ptrdiff_t>(start), order.end());
-    bounds[set + 1] = order.size();
-  }
-  std::sort(unused.begin(), unused.end());
-  order.insert(order.end(), unused.begin(), unused.end());
-  reorder_rows(dataset, order);
-
-  SetRows* sets[3] = {&split.subtrain, &split.validation, &split.test};
-  for (int set = 0; set < 3; ++set) {
-    SetRows& rows = *sets[set];
-    rows.begin = bounds[set];
-    rows.end = bounds[set + 1];
-    rows.targets = make_binary_targets_from_flags(
-        std::vector<std::uint8_t>(dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.begin),
-                                  dataset.is_positive.begin() + static_cast<std::ptrdiff_t>(rows.end)));
-  }
-  std::vector<std::string> constant_columns;
-  split.feature_map = make_feature_map(dataset, split.subtrain.begin, split.subtrain.end,
-                                       config.standardize, constant_columns);
-  if (constant_columns.size() == dataset.features.cols) {
-    throw DataError(fmt::format(
-        "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
-        "examples; check the feature columns (data.features, data.exclude)",
-        dataset.name, seed));
-  }
-  if (!constant_columns.empty()) {
-    std::vector<std::string> quoted;
-    for (const auto& name : constant_columns) quoted.push_back("'" + name + "'");
-    split.warnings.push_back(fmt::format(
-        "{}, seed {}: {} {} constant on subtrain and keep weight 0: {}", dataset.name, seed,
-        constant_columns.size(), constant_columns.size() == 1 ? "column is" : "columns are",
-        fmt::join(quoted, ", ")));
-  }
+  require_two_of_each_class(sets, dataset.name, seed, positive_fraction);
+  arrange_sets(dataset, sets, split);
+  map_features(dataset, config, split);
   return split;
 }
 

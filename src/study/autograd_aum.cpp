@@ -15,8 +15,8 @@
 namespace aumtrain {
 namespace {
 
-// The seed's ROC_curve followed by Proposed_AUM, operation for operation. R's 1-based slices
-// become 0-based ones: roc[["min(FPR,FNR)"]][2:-2] is min.slice(0, 1, -1) and
+// The original R study's ROC_curve followed by Proposed_AUM, operation for operation. R's 1-based
+// slices become 0-based ones: roc[["min(FPR,FNR)"]][2:-2] is min.slice(0, 1, -1) and
 // roc$min_constant[2:N] is min_constant.slice(0, 1).
 at::Tensor proposed_aum(const at::Tensor& pred_tensor, const at::Tensor& label_tensor,
                         Denominator denominator) {

@@ -57,7 +57,7 @@ GradTiming measure(std::size_t n, const MethodRun& method, int reps) {
 
 }  // namespace
 
-// The seed's setup: set.seed(1); pred_vec = rnorm(N); label_vec = rep(0:1, l = N).
+// The original R study's setup: set.seed(1); pred_vec = rnorm(N); label_vec = rep(0:1, l = N).
 GradBenchmarkProblem grad_benchmark_problem(std::size_t n) {
   std::mt19937_64 rng(1);
   std::normal_distribution<double> normal;

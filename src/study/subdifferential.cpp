@@ -6,19 +6,19 @@
 
 namespace aumtrain {
 
-std::vector<double> seed_pred_diffs() {
+std::vector<double> subdifferential_pred_diffs() {
   std::vector<double> diffs;
   for (int step = -6; step <= 6; ++step) diffs.push_back(0.5 * step);
   return diffs;
 }
 
-std::vector<SubdifferentialRow> seed_subdifferential_grid(bool with_autograd) {
+std::vector<SubdifferentialRow> subdifferential_grid(bool with_autograd) {
   const std::vector<double> labels = {0, 1};
   const BinaryTargets targets = make_binary_targets(labels);
   const Denominators denominators = make_denominators(targets.error_diffs, Denominator::rate);
   AumKernel kernel;
   std::vector<SubdifferentialRow> rows;
-  for (const double d : seed_pred_diffs()) {
+  for (const double d : subdifferential_pred_diffs()) {
     const std::vector<double> scores = {0.0, d};
     const AumDetails details = kernel.details(scores, targets.error_diffs, denominators);
     for (std::size_t i = 0; i < 2; ++i) {

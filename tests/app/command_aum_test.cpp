@@ -10,10 +10,10 @@ namespace {
 
 using testing::run_aumtrain;
 
-const std::string kSeedExample = AUMTRAIN_SOURCE_DIR "/datasets/four_samples.csv";
+const std::string kFourSamples = AUMTRAIN_SOURCE_DIR "/datasets/four_samples.csv";
 
-TEST(CommandAum, SeedExampleAsATable) {
-  const auto result = run_aumtrain("aum '" + kSeedExample + "'");
+TEST(CommandAum, FourSamplesAsATable) {
+  const auto result = run_aumtrain("aum '" + kFourSamples + "'");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("AUM 1.5\nAUC 0.5\n"), std::string::npos) << result.out;
   const char* expected_rows[] = {
@@ -35,11 +35,11 @@ TEST(CommandAum, SeedExampleAsATable) {
   }
 }
 
-TEST(CommandAum, SeedExampleAsJson) {
+TEST(CommandAum, FourSamplesAsJson) {
   for (const auto& [denominator, aum, derivative] :
        {std::tuple{"rate", 1.5, 0.5}, std::tuple{"count", 3.0, 1.0}}) {
     const auto result = run_aumtrain("aum --format json --denominator " + std::string(denominator) +
-                                     " '" + kSeedExample + "'");
+                                     " '" + kFourSamples + "'");
     ASSERT_EQ(result.exit_code, 0) << result.err;
     const auto json = nlohmann::json::parse(result.out);
     std::vector<std::string> keys;
@@ -109,7 +109,7 @@ TEST(CommandAum, OneClassWorksWithCount) {
 }
 
 TEST(CommandAum, UsageErrorsExitWith2) {
-  EXPECT_EQ(run_aumtrain("aum --format xml '" + kSeedExample + "'").exit_code, 2);
+  EXPECT_EQ(run_aumtrain("aum --format xml '" + kFourSamples + "'").exit_code, 2);
   EXPECT_EQ(run_aumtrain("aum").exit_code, 2);
   EXPECT_EQ(run_aumtrain("no-such-command").exit_code, 2);
   EXPECT_EQ(run_aumtrain("aum /no/such/file.csv").exit_code, 3);

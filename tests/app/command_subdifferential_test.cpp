@@ -18,9 +18,9 @@ namespace {
 using testing::read_csv;
 using testing::run_aumtrain;
 
-// The table the seed prints (rows "label pred_diff method min max mean"; its method "auto" is
-// our "autograd").
-const char* const kSeedTable =
+// The table the original R study prints (rows "label pred_diff method min max mean"; its method
+// "auto" is our "autograd").
+const char* const kOriginalTable =
     "0 -3.0 explicit 1 1 1.0\n"
     "1 -3.0 explicit -1 -1 -1.0\n"
     "0 -3.0 auto 1 1 1.0\n"
@@ -78,7 +78,7 @@ using RowKey = std::tuple<double, double, std::string>;  // label, pred_diff, me
 
 std::map<RowKey, std::vector<double>> seed_rows() {
   std::map<RowKey, std::vector<double>> rows;
-  std::istringstream in(kSeedTable);
+  std::istringstream in(kOriginalTable);
   double label, pred_diff, min, max, mean;
   std::string method;
   while (in >> label >> pred_diff >> method >> min >> max >> mean) {
@@ -87,7 +87,7 @@ std::map<RowKey, std::vector<double>> seed_rows() {
   return rows;
 }
 
-TEST(CommandSubdifferential, TableMatchesTheSeedAndPlotsAreWritten) {
+TEST(CommandSubdifferential, TableMatchesTheOriginalStudyAndPlotsAreWritten) {
   testing::TempDir dir;
   const auto output = dir.path() / "sub";
   const auto result = run_aumtrain("-q subdifferential --output '" + output.string() + "'");

@@ -28,8 +28,8 @@ AumDetails details_of(const std::vector<double>& scores, const std::vector<doubl
                         make_denominators(targets.error_diffs, denominator));
 }
 
-// Math §5 (a): the seed's four samples, rate.
-TEST(AumKernelWorkedExample, SeedFourSamplesRate) {
+// docs/math.md, "Worked examples": four examples, rate.
+TEST(AumKernelWorkedExample, FourSamplesRate) {
   const AumDetails d = details_of({2.0, -3.5, -1.0, 1.5}, {-1, -1, 1, 1}, Denominator::rate);
   const std::vector<std::vector<double>> expected_roc = {
       {0.0, 1.0, 0.0, 0.0, -kInf, -2.0}, {0.5, 1.0, 0.0, 0.5, -2.0, -1.5},
@@ -55,7 +55,7 @@ TEST(AumKernelWorkedExample, SeedFourSamplesRate) {
   EXPECT_EQ(d.total_error.fn_before, (std::vector<double>{1, 0, 0.5, 1}));
 }
 
-TEST(AumKernelWorkedExample, SeedFourSamplesCount) {
+TEST(AumKernelWorkedExample, FourSamplesCount) {
   const AumDetails d = details_of({2.0, -3.5, -1.0, 1.5}, {-1, -1, 1, 1}, Denominator::count);
   EXPECT_EQ(d.aum, 3.0);
   EXPECT_EQ(d.auc, 0.5);  // AUC does not depend on the denominator
@@ -66,7 +66,7 @@ TEST(AumKernelWorkedExample, SeedFourSamplesCount) {
   EXPECT_EQ(d.roc.tpr, (std::vector<double>{0, 0, 1, 2, 2}));
 }
 
-// Math §5 (b): two samples, labels (0, 1), count.
+// docs/math.md, "Worked examples": two examples, labels (0, 1), count.
 TEST(AumKernelWorkedExample, TwoSamplesCount) {
   struct Case {
     std::vector<double> scores;
@@ -86,8 +86,9 @@ TEST(AumKernelWorkedExample, TwoSamplesCount) {
   }
 }
 
-// Math §5 (c): the seed's sub-differential grid, scores (0, d), labels (0, 1), rate.
-TEST(AumKernelWorkedExample, SeedSubdifferentialGrid) {
+// docs/math.md, "Worked examples": the sub-differential grid of the original R study,
+// scores (0, d), labels (0, 1), rate.
+TEST(AumKernelWorkedExample, SubdifferentialGrid) {
   for (int step = -6; step <= 6; ++step) {
     const double difference = 0.5 * step;
     const AumDetails d = details_of({0.0, difference}, {0, 1}, Denominator::rate);
@@ -107,7 +108,7 @@ TEST(AumKernelWorkedExample, SeedSubdifferentialGrid) {
   }
 }
 
-// Math §5 (d): three tied scores, labels (negative, positive, negative), count.
+// docs/math.md, "Worked examples": three tied scores, labels (negative, positive, negative), count.
 TEST(AumKernelWorkedExample, ThreeWayTie) {
   const AumDetails d = details_of({0, 0, 0}, {0, 1, 0}, Denominator::count);
   EXPECT_EQ(d.aum, 0.0);
@@ -163,7 +164,8 @@ std::string describe(const PropertyCase& c) {
          (c.weighted ? "weighted, " : "") + std::string(denominator_name(c.denominator));
 }
 
-// Checks every property of math §2-§4 on one random problem with many ties.
+// Checks every property stated in docs/math.md ("False positives, false negatives and AUM",
+// "The ROC table and AUC", "Directional derivatives") on one random problem with many ties.
 void check_properties(const PropertyCase& c) {
   auto problem = random_problem(c.seed, c.n, c.distinct, c.weighted);
   // Scale to non-integer scores while keeping the ties.

@@ -15,8 +15,9 @@ namespace {
 
 #if AUMTRAIN_WITH_TORCH
 
-// The seed's four samples: AUM 1.5 and the gradient printed after four_aum$backward().
-TEST(AutogradAum, SeedFourSamples) {
+// The four samples of docs/math.md, "Worked examples": AUM 1.5 and the gradient the original R
+// study printed after four_aum$backward().
+TEST(AutogradAum, FourSamples) {
   const std::vector<double> scores = {2.0, -3.5, -1.0, 1.5}, labels = {-1, -1, 1, 1};
   std::vector<double> gradient(4);
   EXPECT_EQ(autograd_aum_gradient(scores, labels, Denominator::rate, gradient), 1.5);
@@ -57,7 +58,8 @@ TEST(AutogradAum, AgreesWithTheExplicitKernelWithoutTies) {
   }
 }
 
-// At a tie autograd returns one subgradient: the seed's 0 where the exact range is [0, 1].
+// At a tie autograd returns one subgradient: 0, as in the original R study, where the exact range
+// is [0, 1].
 TEST(AutogradAum, TieGivesOneSubgradient) {
   std::vector<double> gradient(2);
   EXPECT_EQ(autograd_aum_gradient(std::vector<double>{0, 0}, std::vector<double>{0, 1},

@@ -7,10 +7,10 @@
 namespace aumtrain {
 namespace {
 
-// The explicit rows of the seed's printed table: for d < 0 (1, 1) and (-1, -1); at d = 0 the
-// ranges [0, 1] and [-1, 0]; for d > 0 zeros.
-TEST(Subdifferential, ExplicitRowsAreTheSeeds) {
-  const auto rows = seed_subdifferential_grid(false);
+// The explicit rows of the original R study's printed table: for d < 0 (1, 1) and (-1, -1);
+// at d = 0 the ranges [0, 1] and [-1, 0]; for d > 0 zeros.
+TEST(Subdifferential, ExplicitRowsMatchTheOriginalStudy) {
+  const auto rows = subdifferential_grid(false);
   ASSERT_EQ(rows.size(), 26u);
   for (const SubdifferentialRow& row : rows) {
     EXPECT_EQ(row.method, "explicit");
@@ -33,7 +33,7 @@ TEST(Subdifferential, ExplicitRowsAreTheSeeds) {
 
 TEST(Subdifferential, AutogradRowsFollowEachExplicitPair) {
   if (!autograd_available()) GTEST_SKIP() << "built without libtorch";
-  const auto rows = seed_subdifferential_grid(true);
+  const auto rows = subdifferential_grid(true);
   ASSERT_EQ(rows.size(), 52u);
   for (std::size_t i = 0; i < rows.size(); i += 4) {
     EXPECT_EQ(rows[i].method, "explicit");

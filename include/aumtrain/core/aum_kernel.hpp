@@ -1,4 +1,4 @@
-// The exact AUM kernel (math §2-§4): from scores and error diffs, one sort gives the ROC curve,
+// The exact AUM kernel (docs/math.md): from scores and error diffs, one sort gives the ROC curve,
 // AUC, AUM, and the left and right directional derivatives of AUM for every example.
 #pragma once
 
@@ -12,9 +12,9 @@
 
 namespace aumtrain {
 
-/// The ROC curve as a table (math §3): one row per interval between distinct thresholds, K + 1
-/// rows for K distinct thresholds. With the rate denominator FPR and FNR are rates; with count
-/// they are (weighted) counts and TPR is the count of true positives.
+/// The ROC curve as a table (docs/math.md, "The ROC table and AUC"): one row per interval between
+/// distinct thresholds, K + 1 rows for K distinct thresholds. With the rate denominator FPR and FNR
+/// are rates; with count they are (weighted) counts and TPR is the count of true positives.
 struct RocCurve {
   std::vector<double> fpr;
   std::vector<double> fnr;
@@ -36,7 +36,7 @@ struct TotalError {
 struct AumDetails {
   double aum = 0;
   double auc = 0;                ///< NaN when a class has no weight
-  std::vector<double> left;      ///< D-_i: derivative when score i decreases (math §4)
+  std::vector<double> left;      ///< D-_i: derivative when score i decreases
   std::vector<double> right;     ///< D+_i: derivative when score i increases
   std::vector<double> gradient;  ///< (left + right) / 2
   TotalError total_error;

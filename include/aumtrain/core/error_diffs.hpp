@@ -1,6 +1,6 @@
-// Error diffs (math §1): how much each example moves the false positive and false negative
-// error functions when the threshold passes it. Binary labels, weights and the rate/count
-// denominator all become diffs; the AUM kernel only ever sees diffs.
+// Error diffs (docs/math.md, "Error diffs"): how much each example moves the false positive and
+// false negative error functions when the threshold passes it. Binary labels, weights and the
+// rate/count denominator all become diffs; the AUM kernel only ever sees diffs.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,7 @@ std::string_view denominator_name(Denominator denominator);
 
 /// The contribution of one example, in weight units: when the threshold moves past the example
 /// (it turns from predicted negative to predicted positive), FP rises by `fp` and FN falls by
-/// `fn`. Both are >= 0. Divided by the denominators they are fp_diff and -fn_diff of math §1.
+/// `fn`. Both are >= 0. Divided by the denominators they are the a_i and b_i of docs/math.md.
 struct DiffRow {
   double fp = 0;
   double fn = 0;

@@ -92,6 +92,14 @@ class ThresholdSorter {
 
  private:
   struct Workspace;
+  void reserve_slot_scratch(std::size_t n, int threads);
+  /// Up to kBucketTarget examples: one bucket, in input order.
+  void partition_into_one_bucket(std::span<const double> scores,
+                                 std::span<const std::uint32_t> diff_rows);
+  /// A histogram of key bits, merged into buckets, then a scatter pass.
+  void partition_into_buckets(std::span<const double> scores,
+                              std::span<const std::uint32_t> diff_rows, int threads);
+
   std::unique_ptr<Workspace> work_;
   std::size_t size_ = 0;
   std::size_t bucket_count_ = 0;

@@ -10,10 +10,14 @@ namespace aumtrain {
 
 /// Writes into `plot_directory`:
 /// - auc_<dataset>_<fraction>.{png,svg}: AUC by iteration for each (dataset, positive
-///   fraction), a panel per loss, lines for subtrain / validation / test, for the first seed at
-///   each loss's selected step size, with the selected iteration marked;
-/// - comparison.{png,svg}: test AUC (mean ± sd over seeds) per loss, a panel per dataset, by
-///   positive fraction.
+///   fraction), a panel per (loss, optimizer) pair, lines for subtrain / validation / test, for
+///   the first seed's selected run (its step size, for the constant optimizer), with the
+///   selected iteration marked;
+/// - comparison.{png,svg}: test AUC (mean ± sd over seeds) per (loss, optimizer) pair, a panel
+///   per dataset, by positive fraction.
+/// A pair is labelled by its loss alone when every run of the directory used the constant
+/// optimizer, else "<loss>, <optimizer>". Files without an `optimizer` column (written before
+/// there were optimizers) read as all `constant`.
 /// Each plot's gnuplot script, with its data inline, is kept beside it (NAME.gp) to be edited and
 /// run again. Returns the files written. Throws RunError when gnuplot is missing or fails,
 /// DataError when the run directory's files cannot be read.

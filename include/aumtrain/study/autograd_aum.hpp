@@ -1,8 +1,8 @@
-// AUM and its gradient by libtorch automatic differentiation, as in the user's study: the
-// seed's ROC_curve / Proposed_AUM tensor code (argsort, cumsum, the tie masks, sum), then
-// backward(). It is the reference the explicit kernel is timed and checked against; training
-// never uses it. Built only with libtorch (CMake option AUMTRAIN_WITH_TORCH), as a plug-in that
-// is loaded on first use, so that no other command pays for loading libtorch.
+// AUM and its gradient by libtorch automatic differentiation, as in the original R study: its
+// ROC_curve / Proposed_AUM tensor code (argsort, cumsum, the tie masks, sum), then backward(). It
+// is the reference the explicit kernel is timed and checked against; training never uses it. Built
+// only with libtorch (CMake option AUMTRAIN_WITH_TORCH), as a plug-in that is loaded on first use,
+// so that no other command pays for loading libtorch.
 #pragma once
 
 #include <span>
@@ -20,7 +20,7 @@ bool autograd_available() noexcept;
 void set_autograd_threads(int threads);
 
 /// Builds CPU double tensors from `scores` and `labels` (0/1 or -1/1, 1 positive), computes AUM
-/// with the seed's tensor algorithm, calls backward() and copies d AUM / d score into
+/// with the R study's tensor algorithm, calls backward() and copies d AUM / d score into
 /// `gradient`. At tied scores autograd returns one subgradient (what its sort order implies),
 /// not the mean of the directional derivatives. Returns AUM. Throws ConfigError when the build
 /// has no libtorch, RunError when the plug-in cannot be loaded or libtorch fails, and

@@ -1,6 +1,7 @@
-// The user's explicit-versus-autograd study (seed, "Time comparison"), in C++: the time and
-// memory to get the mean-gradient vector of AUM from the two raw vectors, by the explicit kernel
-// and by libtorch autograd, beside std::sort of the same N doubles, for N from 1e2 upwards.
+// The original R study's comparison of explicit gradients with autograd (its "Time comparison"), in
+// C++: the time and memory to get the mean-gradient vector of AUM from the two raw vectors, by the
+// explicit kernel and by libtorch autograd, beside std::sort of the same N doubles, for N from 1e2
+// upwards.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,7 @@ struct GradBenchmarkParams {
   /// Largest N (--max-n, default 1e7, >= min_n, at most 1e9).
   double max_n = 1e7;
   /// A method stops growing N once its median time passes this many seconds (--seconds-limit,
-  /// default 1, > 0), like the seed's atime(seconds.limit = 1).
+  /// default 1, > 0), like the R study's atime(seconds.limit = 1).
   double seconds_limit = 1.0;
   /// Timed runs per (N, method) after one untimed run (--reps, default 10, 1 to 1000).
   int reps = 10;
@@ -73,7 +74,7 @@ struct ComplexityEstimate {
 ComplexityEstimate estimate_complexity(std::span<const std::size_t> n,
                                        std::span<const double> seconds);
 
-/// The study's problem of size n, the seed's setup: scores ~ N(0, 1) drawn with seed 1
+/// The study's problem of size n, set up as in the R study: scores ~ N(0, 1) drawn with seed 1
 /// (std::mt19937_64), labels alternating 0, 1.
 struct GradBenchmarkProblem {
   std::vector<double> scores;

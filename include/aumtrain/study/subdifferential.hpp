@@ -1,6 +1,6 @@
-// The seed's picture of the sub-differential of AUM on two samples: for labels (0, 1) and
-// scores (0, d), how AUM changes with each score, by the explicit directional derivatives and
-// by libtorch autograd, as d runs from -3 to 3.
+// The original R study's picture of the sub-differential of AUM on two samples (docs/math.md,
+// "Worked examples"): for labels (0, 1) and scores (0, d), how AUM changes with each score, by the
+// explicit directional derivatives and by libtorch autograd, as d runs from -3 to 3.
 #pragma once
 
 #include <string_view>
@@ -8,7 +8,7 @@
 
 namespace aumtrain {
 
-/// One row of the seed's table: one example's derivatives at one difference d = f(x1) - f(x0).
+/// One row of the R study's table: one example's derivatives at one difference d = f(x1) - f(x0).
 struct SubdifferentialRow {
   double label = 0;         ///< 0 for x0 (negative), 1 for x1 (positive)
   double pred_diff = 0;     ///< d
@@ -18,11 +18,11 @@ struct SubdifferentialRow {
   double mean = 0;          ///< (min + max) / 2
 };
 
-/// The differences of the seed's grid: -3, -2.5, ..., 3.
-std::vector<double> seed_pred_diffs();
+/// The differences of the R study's grid: -3, -2.5, ..., 3.
+std::vector<double> subdifferential_pred_diffs();
 
-/// The seed's table, denominator rate: for each d, the explicit rows of labels 0 and 1, then,
+/// The R study's table, denominator rate: for each d, the explicit rows of labels 0 and 1, then,
 /// when `with_autograd`, the autograd rows (which need a build with libtorch).
-std::vector<SubdifferentialRow> seed_subdifferential_grid(bool with_autograd);
+std::vector<SubdifferentialRow> subdifferential_grid(bool with_autograd);
 
 }  // namespace aumtrain

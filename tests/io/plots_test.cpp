@@ -1,0 +1,183 @@
+// render_plots on run directories written by hand: a panel and a series per (loss, optimizer)
+// pair, how pairs are labelled, and run directories from before there were optimizers.
+#include "aumtrain/io/plots.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+
+#include "aumtrain/core/errors.hpp"
+#include "aumtrain/io/gnuplot.hpp"
+#include "test_helpers.hpp"
+
+namespace aumtrain {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+constexpr const char* kComparisonHeader =
+    "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,validation_auc,test_auc,"
+    "test_aum,subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
+    "test_positives,runs,diverged_runs,status,model\n";
+constexpr const char* kCurvesHeader =
+    "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,step,set,metric,value\n";
+// As written before there were optimizers: no optimizer column, no step column.
+constexpr const char* kOldComparisonHeader =
+    "dataset,positive_fraction,seed,loss,step_size,iteration,validation_auc,test_auc,test_aum,"
+    "subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
+    "test_positives,runs,diverged_runs,status,model\n";
+constexpr const char* kOldCurvesHeader =
+    "dataset,positive_fraction,seed,loss,step_size,iteration,set,metric,value\n";
+
+// A comparison.csv row; `run` is the cells up to step_size.
+std::string selection_row(const std::string& run, int iteration, const std::string& test_auc) {
+  return run + "," + std::to_string(iteration) + ",0.7," + test_auc +
+         ",0.2,60,20,20,7,20,7,1,0,ok,models/m.json\n";
+}
+
+// learning_curves.csv rows of one run's AUC on one set, at iterations 0, 1, ...; `run` is the
+// cells up to step_size. With `step_column`, each row after the first has the step 0.5.
+std::string auc_rows(const std::string& run, const std::string& set,
+                     std::initializer_list<const char*> values, bool step_column = true) {
+  std::string rows;
+  int iteration = 0;
+  for (const char* value : values) {
+    const std::string step = step_column ? (iteration == 0 ? "," : ",0.5") : "";
+    rows += run + "," + std::to_string(iteration) + step + "," + set + ",auc," + value + "\n";
+    ++iteration;
+  }
+  return rows;
+}
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::size_t occurrences(const std::string& text, const std::string& piece) {
+  std::size_t count = 0;
+  for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+class PlotsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  }
+  TempDir dir;
+};
+
+// One dataset, two seeds; aum.rate with the constant optimizer and with line_search, and
+// logistic with the constant optimizer.
+void write_mixed_run(const TempDir& dir) {
+  dir.write("comparison.csv",
+            std::string(kComparisonHeader) +
+                selection_row("toy,NA,1,aum.rate,constant,0.1", 2, "0.7") +
+                selection_row("toy,NA,1,aum.rate,line_search,", 1, "0.75") +
+                selection_row("toy,NA,1,logistic,constant,1", 2, "0.6") +
+                selection_row("toy,NA,2,aum.rate,constant,0.1", 1, "0.8") +
+                selection_row("toy,NA,2,aum.rate,line_search,", 2, "0.875") +
+                selection_row("toy,NA,2,logistic,constant,10", 2, "0.7"));
+  std::string curves = kCurvesHeader;
+  for (const char* set : {"subtrain", "validation", "test"}) {
+    curves += auc_rows("toy,NA,1,aum.rate,constant,0.1", set, {"0.5", "0.6", "0.65"});
+    curves += auc_rows("toy,NA,1,aum.rate,constant,0.01", set, {"0.123", "0.123"});
+    curves += auc_rows("toy,NA,1,aum.rate,line_search,", set, {"0.5", "0.75", "0.8"});
+    curves += auc_rows("toy,NA,1,logistic,constant,1", set, {"0.5", "0.55", "0.6"});
+    curves += auc_rows("toy,NA,2,aum.rate,line_search,", set, {"0.321", "0.321"});
+  }
+  curves += "toy,NA,1,aum.rate,line_search,,1,0.5,model,events,17\n";
+  dir.write("learning_curves.csv", curves);
+}
+
+TEST_F(PlotsTest, DrawsOnePanelAndOneSeriesPerLossAndOptimizer) {
+  write_mixed_run(dir);
+  const auto files = render_plots(dir.path(), dir.path() / "plots");
+  ASSERT_EQ(files.size(), 6u);
+  for (const char* name : {"auc_toy_as-is.png", "auc_toy_as-is.svg", "auc_toy_as-is.gp",
+                           "comparison.png", "comparison.svg", "comparison.gp"}) {
+    EXPECT_TRUE(fs::exists(dir.path() / "plots" / name)) << name;
+  }
+  EXPECT_EQ(slurp(dir.path() / "plots/comparison.png").substr(0, 8), "\x89PNG\r\n\x1a\n");
+
+  // Each panel and series is drawn twice: once into the PNG, once into the SVG.
+  const std::string auc = slurp(dir.path() / "plots/auc_toy_as-is.gp");
+  EXPECT_EQ(occurrences(auc, "set multiplot layout 1,3 "), 2u);
+  EXPECT_EQ(occurrences(auc, "set title \"aum.rate, constant (step size 0.1, iteration 2)\""), 2u);
+  EXPECT_EQ(occurrences(auc, "set title \"aum.rate, line_search (iteration 1)\""), 2u);
+  EXPECT_EQ(occurrences(auc, "set title \"logistic, constant (step size 1, iteration 2)\""), 2u);
+  EXPECT_EQ(occurrences(auc, "set title "), 6u);
+  // The line_search run's validation AUC, x = iteration + 1; its selected iteration dashed.
+  EXPECT_NE(auc.find("$curve_1_1 << EOD\n1 0.5\n2 0.75\n3 0.8\nEOD\n"), std::string::npos);
+  EXPECT_NE(auc.find("set arrow 1 from 2, graph 0"), std::string::npos);
+  EXPECT_EQ(occurrences(auc, "<< EOD"), 9u);  // three panels of three sets
+  // Neither the unselected step size nor the second seed is drawn.
+  EXPECT_EQ(auc.find("0.123"), std::string::npos);
+  EXPECT_EQ(auc.find("0.321"), std::string::npos);
+
+  const std::string comparison = slurp(dir.path() / "plots/comparison.gp");
+  for (const char* label : {"aum.rate, constant", "aum.rate, line_search", "logistic, constant"}) {
+    EXPECT_EQ(occurrences(comparison, fmt::format("title \"{}\"", label)), 2u) << label;
+  }
+  EXPECT_EQ(occurrences(comparison, "<< EOD"), 3u);
+  // aum.rate with line_search, the middle of three series (no shift): test AUC 0.75 and 0.875,
+  // mean 0.8125, sd sqrt(2 * 0.0625^2).
+  EXPECT_NE(comparison.find("$auc_0_1 << EOD\n0 0.8125 0.08838834764831845\nEOD\n"),
+            std::string::npos);
+}
+
+TEST_F(PlotsTest, NamesAPairByItsLossWhenEveryRunIsConstant) {
+  dir.write("comparison.csv", std::string(kComparisonHeader) +
+                                  selection_row("toy,0.1,3,aum.rate,constant,0.1", 4, "0.7") +
+                                  selection_row("toy,0.1,3,logistic,constant,1", 2, "0.6"));
+  dir.write("learning_curves.csv",
+            std::string(kCurvesHeader) +
+                auc_rows("toy,0.1,3,aum.rate,constant,0.1", "test", {"0.5", "0.6"}) +
+                auc_rows("toy,0.1,3,logistic,constant,1", "test", {"0.5", "0.55"}));
+  render_plots(dir.path(), dir.path() / "plots");
+  const std::string auc = slurp(dir.path() / "plots/auc_toy_0.1.gp");
+  EXPECT_EQ(occurrences(auc, "set title \"aum.rate (step size 0.1, iteration 4)\""), 2u);
+  EXPECT_EQ(occurrences(auc, "set title \"logistic (step size 1, iteration 2)\""), 2u);
+  const std::string comparison = slurp(dir.path() / "plots/comparison.gp");
+  EXPECT_EQ(occurrences(comparison, "title \"aum.rate\""), 2u);
+  EXPECT_EQ(occurrences(comparison, "title \"logistic\""), 2u);
+  EXPECT_EQ(comparison.find("constant"), std::string::npos);
+}
+
+TEST_F(PlotsTest, ReadsRunDirectoriesWrittenBeforeOptimizers) {
+  dir.write("comparison.csv", std::string(kOldComparisonHeader) +
+                                  selection_row("toy,NA,1,aum.count,0.01", 3, "0.7") +
+                                  selection_row("toy,NA,1,logistic,1", 1, "0.6"));
+  std::string curves = kOldCurvesHeader;
+  for (const char* set : {"subtrain", "validation", "test"}) {
+    curves += auc_rows("toy,NA,1,aum.count,0.01", set, {"0.5", "0.625", "0.75", "0.8"}, false);
+    curves += auc_rows("toy,NA,1,logistic,1", set, {"0.5", "0.6"}, false);
+  }
+  dir.write("learning_curves.csv", curves);
+  const auto result = testing::run_aumtrain("plot .", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string auc = slurp(dir.path() / "plots/auc_toy_as-is.gp");
+  EXPECT_EQ(occurrences(auc, "set title \"aum.count (step size 0.01, iteration 3)\""), 2u);
+  EXPECT_EQ(occurrences(auc, "set title \"logistic (step size 1, iteration 1)\""), 2u);
+  EXPECT_NE(auc.find("$curve_0_2 << EOD\n1 0.5\n2 0.625\n3 0.75\n4 0.8\nEOD\n"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(dir.path() / "plots/comparison.png"));
+  EXPECT_EQ(occurrences(slurp(dir.path() / "plots/comparison.gp"), "title \"aum.count\""), 2u);
+}
+
+TEST_F(PlotsTest, AMissingColumnIsADataError) {
+  dir.write("comparison.csv", "dataset,positive_fraction,seed,loss,step_size,iteration\n");
+  dir.write("learning_curves.csv", kCurvesHeader);
+  EXPECT_THROW(render_plots(dir.path(), dir.path() / "plots"), DataError);
+}
+
+}  // namespace
+}  // namespace aumtrain
