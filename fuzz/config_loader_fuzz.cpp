@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include "aumtrain/core/aum_kernel.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/data/scores_file.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

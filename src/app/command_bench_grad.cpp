@@ -15,7 +15,7 @@
 #include "aumtrain/io/gnuplot.hpp"
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/study/grad_benchmark.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

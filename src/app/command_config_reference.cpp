@@ -2,7 +2,7 @@
 // configs/README.md's key tables.
 #include <fmt/format.h>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

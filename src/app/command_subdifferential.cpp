@@ -13,7 +13,7 @@
 #include "aumtrain/io/gnuplot.hpp"
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/study/subdifferential.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {

@@ -13,13 +13,13 @@
 #include <set>
 #include <thread>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/train/experiment.hpp"
 #include "aumtrain/io/outputs.hpp"
 #include "aumtrain/io/plots.hpp"
 #include "aumtrain/io/run_directory.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
 #include "signals.hpp"
 

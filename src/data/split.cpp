@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "aumtrain/core/errors.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 namespace {

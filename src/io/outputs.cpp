@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aumtrain/core/errors.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 namespace fs = std::filesystem;

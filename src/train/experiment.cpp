@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 namespace {
@@ -107,7 +107,7 @@ std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
 }
 
 // One seed's split of a dataset, with the settings of its runs.
-struct Group {
+struct SplitRuns {
   const ExperimentConfig* config;
   const Dataset* dataset;
   const PreparedSplit* split;
@@ -127,7 +127,7 @@ TrainingData training_data_of(const Dataset& dataset, const PreparedSplit& split
           &split.feature_map};
 }
 
-RunRecord run_one(const Group& group, const Job& job, int threads,
+RunRecord run_one(const SplitRuns& group, const Job& job, int threads,
                   const ExperimentOptions& options, const ExperimentEvents& events) {
   const TrainConfig& train = group.config->train;
   RunRecord record;
@@ -151,7 +151,7 @@ RunRecord run_one(const Group& group, const Job& job, int threads,
 }
 
 // The selection of one loss and optimizer among the group's runs.
-Selection select(const Group& group, const std::vector<Job>& jobs,
+Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
                  const std::vector<RunRecord>& records, const std::vector<std::uint8_t>& started,
                  const LossSpec& loss, const OptimizerSpec& optimizer) {
   Selection selection;
@@ -188,13 +188,13 @@ Selection select(const Group& group, const std::vector<Job>& jobs,
   return selection;
 }
 
-struct GroupOutcome {
+struct SplitOutcome {
   std::vector<Selection> selections;
   bool interrupted = false;
 };
 
 // Trains every run of one group and selects among them.
-GroupOutcome run_group(const Group& group, int threads, const ExperimentOptions& options,
+SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOptions& options,
                        const ExperimentEvents& events) {
   const auto group_start = Clock::now();
   const std::vector<Job> jobs = grid_of(group.config->train);
@@ -211,7 +211,7 @@ GroupOutcome run_group(const Group& group, int threads, const ExperimentOptions&
     records[j] = run_one(group, jobs[j], parallel_runs ? 1 : threads, options, events);
   });
   // Reported in the grid's order, so that outputs do not depend on thread timing.
-  GroupOutcome outcome;
+  SplitOutcome outcome;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     if (!started[j] || records[j].result.status == RunStatus::interrupted) {
       outcome.interrupted = true;
@@ -275,9 +275,9 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
           return outcome;
         }
         const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
-        const Group group{&config, &plan.dataset, &split, training_data_of(plan.dataset, split),
+        const SplitRuns group{&config, &plan.dataset, &split, training_data_of(plan.dataset, split),
                           positive_fraction, seed};
-        GroupOutcome done = run_group(group, threads, options, events);
+        SplitOutcome done = run_group(group, threads, options, events);
         outcome.selections.insert(outcome.selections.end(), done.selections.begin(),
                                   done.selections.end());
         if (done.interrupted) {

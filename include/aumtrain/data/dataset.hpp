@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 
 namespace aumtrain {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "aumtrain/data/dataset.hpp"
 #include "aumtrain/core/error_diffs.hpp"
 #include "aumtrain/model/linear_model.hpp"

@@ -13,6 +13,7 @@
 
 #include "aumtrain/core/aum_kernel.hpp"
 #include "aumtrain/core/error_diffs.hpp"
+#include "aumtrain/model/loss_spec.hpp"
 
 namespace aumtrain {
 
@@ -34,26 +35,12 @@ class Loss {
                                     std::span<double> gradient) = 0;
 };
 
-/// Which loss to make, as written in a configuration.
-struct LossSpec {
-  /// One of loss_names().
-  std::string name;
-  /// For `aum`: rate (default) or count.
-  Denominator denominator = Denominator::rate;
-  /// For `squared_hinge_all_pairs`: the margin m > 0 (default 1).
-  double margin = 1.0;
-};
-
 /// Makes a loss from its spec; `threads` is how many threads it may use.
 using LossMaker = std::function<std::unique_ptr<Loss>(const LossSpec& spec, int threads)>;
 
 /// Adds a loss to the registry under `name`; returns true so that it can initialise a static.
 /// Use AUMTRAIN_REGISTER_LOSS in the loss's own file.
 bool register_loss(std::string_view name, LossMaker maker);
-
-/// The names make_loss accepts, in alphabetical order. Registration happens before main()
-/// starts, so the list is complete whenever it is asked for.
-const std::vector<std::string_view>& loss_names();
 
 /// Makes a loss by name; an unknown name throws ConfigError listing loss_names(). `threads` is
 /// how many threads a loss may use (the AUM kernel uses them from N = 2^18 on).

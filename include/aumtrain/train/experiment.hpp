@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "aumtrain/data/dataset.hpp"
 #include "aumtrain/data/split.hpp"
 #include "aumtrain/train/trainer.hpp"

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "aumtrain/model/linear_model.hpp"
 #include "aumtrain/train/objective.hpp"
 

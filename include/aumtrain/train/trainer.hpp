@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 #include "aumtrain/model/linear_model.hpp"
 #include "aumtrain/model/losses.hpp"
 #include "aumtrain/train/objective.hpp"

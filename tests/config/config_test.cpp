@@ -1,4 +1,4 @@
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // of list item): its name, type, range or choices, one-line doc, and how it is read, checked and
 // written back. Reading, to_yaml, the valid-key lists of messages and the Markdown reference are
 // all derived from them; defaults come from the default-constructed structs of config.hpp.
-#include "aumtrain/io/config.hpp"
+#include "aumtrain/config/config.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -13,7 +13,7 @@
 #include <limits>
 
 #include "aumtrain/core/errors.hpp"
-#include "aumtrain/io/text_format.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "config_field.hpp"
 #include "config_schema.hpp"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aumtrain/model/losses.hpp"
+#include "aumtrain/model/loss_spec.hpp"
 
 namespace aumtrain {
 
