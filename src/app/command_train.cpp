@@ -177,7 +177,9 @@ void write_results(const fs::path& staging, const ExperimentOutcome& outcome,
                    const TrainOptions& options, const GridSize& size) {
   write_file_atomically(staging / "comparison.csv", comparison_csv(outcome.selections));
   write_file_atomically(staging / "comparison.md",
-                        fmt::format("# Test AUC by loss (mean ± sd over seeds)\n\n{}", table));
+                        fmt::format("# Test AUC by loss (mean ± sd over seeds)\n\n{}\n"
+                                    "## What reaching the selected models cost\n\n{}",
+                                    table, cost_markdown(outcome.selections)));
   fs::create_directories(staging / "models");
   for (const Selection& s : outcome.selections) {
     if (s.usable()) write_file_atomically(staging / "models" / model_file_name(s.key), model_json(s));

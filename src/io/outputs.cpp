@@ -206,6 +206,39 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
   return out;
 }
 
+std::string cost_markdown(const std::vector<Selection>& selections) {
+  const bool all_constant = std::all_of(selections.begin(), selections.end(),
+                                        [](const Selection& s) { return s.key.optimizer == "constant"; });
+  struct Cost {
+    std::vector<double> iterations, seconds_to_selected, seconds_all_runs;
+  };
+  std::vector<std::pair<std::string, Cost>> columns;  // in order of first appearance
+  for (const Selection& s : selections) {
+    if (!s.usable()) continue;
+    const std::string label = method_label(s.key, all_constant);
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const auto& c) { return c.first == label; });
+    if (column == columns.end()) column = columns.insert(columns.end(), {label, Cost{}});
+    column->second.iterations.push_back(s.iteration);
+    column->second.seconds_to_selected.push_back(s.seconds_to_selected);
+    column->second.seconds_all_runs.push_back(s.seconds_all_runs);
+  }
+  auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+  };
+  TextTable table({"loss and optimizer", "selections", "selected iteration (median)",
+                   "seconds to it in its run (median)", "seconds of all its runs (median)"});
+  for (const auto& [label, cost] : columns) {
+    table.add_row({label, std::to_string(cost.iterations.size()),
+                   format_number(median(cost.iterations)),
+                   fmt::format("{:.3g}", median(cost.seconds_to_selected)),
+                   fmt::format("{:.3g}", median(cost.seconds_all_runs))});
+  }
+  return table.render_markdown();
+}
+
 std::string model_file_name(const RunKey& key) {
   // The constant optimizer's models keep the names they had before there were optimizers.
   const std::string optimizer = key.optimizer == "constant" ? "" : "__" + key.optimizer;

@@ -166,6 +166,7 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
     if (!started[j]) continue;
     runs.push_back(&records[j]);
     selection.diverged_runs += records[j].result.status == RunStatus::diverged;
+    selection.seconds_all_runs += records[j].result.seconds;
   }
   selection.runs = runs.size();
   selection.feature_map = group.split->feature_map;
@@ -181,6 +182,7 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
     selection.validation_auc = best->result.best_validation_auc;
     selection.test = best->result.best_test;
     selection.model = best->result.best_model;
+    selection.seconds_to_selected = best->result.seconds_to_best;
   } else {
     selection.validation_auc = std::nan("");
     selection.test = {std::nan(""), std::nan(""), std::nan("")};

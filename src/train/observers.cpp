@@ -74,6 +74,7 @@ std::optional<RunStatus> BestModelTracker::on_iteration(IterationView& view) {
     best_validation_auc_ = view.validation_auc();
     best_model_ = view.model();
     since_best_ = 0;
+    seconds_to_best_ = view.seconds();
   } else {
     ++since_best_;
   }

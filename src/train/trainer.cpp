@@ -113,6 +113,7 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, Optimizer& 
   result.curve = recorder.take_curve();
   result.best_iteration = best.best_iteration();
   result.best_validation_auc = best.best_validation_auc();
+  result.seconds_to_best = best.seconds_to_best();
   if (result.best_iteration >= 0) {
     result.best_model = best.best_model();
     result.best_test = best_test_metrics(objective, result.best_model);

@@ -40,6 +40,12 @@ std::string method_label(const RunKey& key, bool all_constant);
 /// row, each loss's mean rank over the rows.
 std::string comparison_markdown(const std::vector<Selection>& selections);
 
+/// What reaching each selected model cost, per loss and optimizer, as a Markdown table: over
+/// every (dataset, positive fraction, seed), the median selected iteration, the median seconds
+/// from the start of the selected run to that iteration, and the median seconds of all the runs
+/// the selection chose among (a constant optimizer's grid of step sizes).
+std::string cost_markdown(const std::vector<Selection>& selections);
+
 /// The file name (under models/) of a selection's model.
 std::string model_file_name(const RunKey& key);
 

@@ -50,6 +50,8 @@ struct Selection {
   SplitCounts counts;
   std::size_t runs = 0;           ///< runs tried (step sizes, for the constant optimizer)
   std::size_t diverged_runs = 0;  ///< of those, how many diverged
+  double seconds_to_selected = 0;  ///< in the selected run, from its start to the selected iteration
+  double seconds_all_runs = 0;     ///< the runs tried, added up
   bool interrupted = false;       ///< some of its runs were cut short by a stop request
   bool usable() const noexcept { return iteration >= 0; }
 };

@@ -87,12 +87,15 @@ class BestModelTracker final : public TrainObserver {
   double best_validation_auc() const noexcept { return best_validation_auc_; }
   const LinearModel& best_model() const noexcept { return best_model_; }
   int since_best() const noexcept { return since_best_; }
+  /// Seconds from the start of the run to the evaluation of the best iteration.
+  double seconds_to_best() const noexcept { return seconds_to_best_; }
 
  private:
   int best_iteration_ = -1;
   double best_validation_auc_ = std::numeric_limits<double>::quiet_NaN();
   LinearModel best_model_;
   int since_best_ = 0;
+  double seconds_to_best_ = 0;
 };
 
 /// Learning-curve records: every `log_every` iterations, at about ten iterations per decade

@@ -39,6 +39,7 @@ struct TrainResult {
   double best_validation_auc = 0;
   LinearModel best_model;
   SetMetrics best_test;      ///< test metrics of the best model
+  double seconds_to_best = 0;  ///< from the start of the run to the best iteration
   std::vector<IterationRecord> curve;  ///< the recorded iterations
   std::size_t line_search_events = 0;  ///< events walked by exact AUM line searches
   std::size_t capped_steps = 0;        ///< of those searches, how many hit max_events
