@@ -427,6 +427,7 @@ class EventWalk {
     row.step_size = step * step_scale_;
     row.aum = aum_at(step);
     const double area_before = area_.value();
+    row_limit_ = limit;
     for (;;) {
       w_.met.clear();
       CrossingQueue::Entry entry;
@@ -436,7 +437,9 @@ class EventWalk {
         w_.met.push_back(entry.slot);
       }
       if (w_.met.empty()) break;
+      joined_ = false;
       process_pass(row);
+      if (!joined_) break;  // no crossing found in this pass belongs to the row
     }
     row.aum_slope_after = slope_per_step();
     row.auc = auc_of(0.5 * (area_before + area_.value()));
@@ -531,6 +534,7 @@ class EventWalk {
   void schedule(std::size_t rank) {
     const Key key = crossing_of(rank);
     if (key == ranks_[rank].crossing) return;
+    joined_ = joined_ || key <= row_limit_;
     ranks_[rank].crossing = key;
     if (key != kNoCrossing) w_.queue.push(key, static_cast<std::uint32_t>(rank));
   }
@@ -635,6 +639,8 @@ class EventWalk {
   std::size_t resync_interval_;
   std::size_t events_since_resync_ = 0;
   Key row_key_ = threshold_key(0.0);  // the step of the row being walked
+  Key row_limit_ = 0;                 // the last step that still belongs to it
+  bool joined_ = false;               // a crossing scheduled in this pass belongs to the row
   CompensatedSum intercept_sum_;
   SlopeSum slope_sum_;
   double slope_ = 0;  // slope_sum_ as a double, converted when it changes
@@ -651,12 +657,8 @@ class StopRule {
     if (index == 0) best_ = row;
     switch (params_.stop) {
       case LineSearchStop::rows:
-        best_ = row;
-        best_index_ = index;
         return index + 1 < params_.max_rows;
       case LineSearchStop::min_aum:
-        best_ = row;
-        best_index_ = index;
         return row.aum_slope_after < 0;
       case LineSearchStop::least_aum_within_cap:
         if (row.aum < best_.aum) {
@@ -673,11 +675,17 @@ class StopRule {
   bool met() const noexcept { return met_; }
   void set_met() noexcept { met_ = true; }
 
-  /// The chosen row; `next_step` is the step of the next crossing when there is one (has_next).
-  LineSearchResult choose(bool has_next, double next_step) const {
+  /// The chosen row, given the last row walked (number `last_index`) and, when there is one
+  /// (has_next), the step of the next crossing.
+  LineSearchResult choose(const LineSearchRow& last, std::size_t last_index, bool has_next,
+                          double next_step) const {
     LineSearchResult result;
     result.chosen = best_;
     result.chosen_row = best_index_;
+    if (params_.stop == LineSearchStop::rows || params_.stop == LineSearchStop::min_aum) {
+      result.chosen = last;  // the least AUM too when min_aum's walk was cut short
+      result.chosen_row = last_index;
+    }
     if (params_.stop != LineSearchStop::max_auc) return result;
     double end = best_.step_size > 0 ? 2.0 * best_.step_size : 1.0;
     if (has_best_end_) {
@@ -741,7 +749,7 @@ LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
   if (!more) rule.set_met();
   double next_step = 0;
   const bool has_next = !exhausted && walk.next_step(next_step);
-  LineSearchResult result = rule.choose(has_next, next_step);
+  LineSearchResult result = rule.choose(row, rows - 1, has_next, next_step);
   result.rows = rows;
   result.events = rows - 1;
   result.lines = walk.lines();
