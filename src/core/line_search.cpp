@@ -49,6 +49,7 @@
 #include <cstdlib>
 #include <limits>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -204,6 +205,26 @@ class CrossingQueue {
   /// queued until pop().
   template <class IsCurrent>
   bool peek(Entry& out, const IsCurrent& is_current) {
+    if (has_head_ && early_.empty() && is_current(head_)) {  // the usual case, kept inline
+      out = head_;
+      from_early_ = false;
+      return true;
+    }
+    return peek_further(out, is_current);
+  }
+  /// Removes the entry the last successful peek() returned.
+  void pop() {
+    if (from_early_) {
+      drop_early();
+    } else {
+      has_head_ = false;
+      --size_;
+    }
+  }
+
+ private:
+  template <class IsCurrent>
+  __attribute__((noinline)) bool peek_further(Entry& out, const IsCurrent& is_current) {
     if (has_head_ && !is_current(head_)) {
       has_head_ = false;
       --size_;
@@ -218,17 +239,7 @@ class CrossingQueue {
     out = head_;
     return has_head_;
   }
-  /// Removes the entry the last successful peek() returned.
-  void pop() {
-    if (from_early_) {
-      drop_early();
-    } else {
-      has_head_ = false;
-      --size_;
-    }
-  }
 
- private:
   static constexpr int kDigitBits = 8;
   static constexpr int kDigits = 1 << kDigitBits;
   static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
@@ -428,23 +439,46 @@ class EventWalk {
     row.aum = aum_at(step);
     const double area_before = area_.value();
     row_limit_ = limit;
+    w_.queue.pop();
+    ranks_[first.slot].crossing = kNoCrossing;
+    CrossingQueue::Entry entry;
+    if (!(w_.queue.peek(entry, current()) && entry.key <= limit)) {
+      // Two lines meet alone, as at most crossings.
+      joined_ = false;
+      swap_adjacent(first.slot);
+      row.intersections = row.intervals = 1;
+      if (first.slot > 0) schedule(first.slot - 1);
+      if (first.slot + 2 < lines_) schedule(first.slot + 1);
+      if (joined_) walk_passes(row, limit, {});
+    } else {
+      walk_passes(row, limit, first.slot);
+    }
+    // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
+    if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(row_key_);
+    row.aum_slope_after = slope_per_step();
+    row.auc = auc_of(0.5 * (area_before + area_.value()));
+    row.auc_after = auc_of(area_.value());
+    return true;
+  }
+
+  // Walks the passes of a row: the crossings within `limit` (and `first`, already taken out of
+  // the queue) meet; the crossings this creates within `limit` are the next pass.
+  void walk_passes(LineSearchRow& row, Key limit, std::optional<std::uint32_t> first) {
     for (;;) {
       w_.met.clear();
+      if (first) w_.met.push_back(*first);
+      first.reset();
       CrossingQueue::Entry entry;
       while (w_.queue.peek(entry, current()) && entry.key <= limit) {
         w_.queue.pop();
         ranks_[entry.slot].crossing = kNoCrossing;
         w_.met.push_back(entry.slot);
       }
-      if (w_.met.empty()) break;
+      if (w_.met.empty()) return;
       joined_ = false;
       process_pass(row);
-      if (!joined_) break;  // no crossing found in this pass belongs to the row
+      if (!joined_) return;  // no crossing found in this pass belongs to the row
     }
-    row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(0.5 * (area_before + area_.value()));
-    row.auc_after = auc_of(area_.value());
-    return true;
   }
 
   /// The step of the next crossing, if any.
@@ -572,8 +606,6 @@ class EventWalk {
       if (met[end - 1] + 2 < lines_) schedule(met[end - 1] + 1);
       k = end;
     }
-    // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
-    if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(row_key_);
   }
 
   // Two lines meet alone: only the gap between them gets another line below it.
