@@ -147,8 +147,8 @@ struct RankedLine {
   double fn;
   double fp_below;   // fp weight of the lines below: FP on the gap under this line
   double fn_below;   // fn weight of the lines below: FN there is fn_total minus this
+  double min_below;  // min(FP / D_fp, FN / D_fn) times D_fp D_fn on that gap
   Key crossing;      // walk step at which it meets the line above, or kNoCrossing
-  std::uint64_t unused;
 };
 static_assert(sizeof(RankedLine) == 64);
 
@@ -386,14 +386,14 @@ void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDi
           w.ranks.back().fn += w.tie[k].fn;
           continue;
         }
-        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0,
-                           kNoCrossing, 0});
+        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0, 0,
+                           kNoCrossing});
       }
       begin = end;
     }
   }
   // The line above all others only carries the gap at the top, where FP and FN are exact.
-  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, kNoCrossing, 0});
+  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing});
 }
 
 // Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
@@ -499,9 +499,7 @@ class EventWalk {
     return std::min(fp_below * denominators_.fn,
                     std::max(0.0, fn_total_ - fn_below) * denominators_.fp);
   }
-  double gap_min(std::size_t rank) const noexcept {
-    return scaled_min(ranks_[rank].fp_below, ranks_[rank].fn_below);
-  }
+  double gap_min(std::size_t rank) const noexcept { return ranks_[rank].min_below; }
   double aum_at(double step) const noexcept {
     return std::max(0.0, (intercept_sum_.value() + slope_ * step) / min_divisor_);
   }
@@ -534,6 +532,7 @@ class EventWalk {
       for (std::size_t r = 0; r < lines_; ++r) {
         ranks_[r].fp_below = fp;
         ranks_[r].fn_below = fn;
+        ranks_[r].min_below = scaled_min(fp, fn);
         fp += ranks_[r].fp;
         fn += ranks_[r].fn;
       }
@@ -614,8 +613,8 @@ class EventWalk {
     RankedLine& y = ranks_[rank + 1];
     const double fp_between = x.fp_below + y.fp;
     const double fn_between = x.fn_below + y.fn;
-    const double change = gap_min(rank) + gap_min(rank + 2) - gap_min(rank + 1) -
-                          scaled_min(fp_between, fn_between);
+    const double min_between = scaled_min(fp_between, fn_between);
+    const double change = x.min_below + ranks_[rank + 2].min_below - y.min_below - min_between;
     if (change != 0) {
       slope_sum_.add(y.slope - x.slope, change);
       slope_ = slope_sum_.value();
@@ -628,6 +627,7 @@ class EventWalk {
     std::swap(x.fn, y.fn);
     y.fp_below = fp_between;
     y.fn_below = fn_between;
+    y.min_below = min_between;
   }
 
   // Lines first..last meet at one point: their order reverses.
@@ -642,6 +642,7 @@ class EventWalk {
     for (std::size_t r = first + 1; r <= last; ++r) {
       ranks_[r].fp_below = ranks_[r - 1].fp_below + ranks_[r - 1].fp;
       ranks_[r].fn_below = ranks_[r - 1].fn_below + ranks_[r - 1].fn;
+      ranks_[r].min_below = scaled_min(ranks_[r].fp_below, ranks_[r].fn_below);
     }
     add_run_terms(first, last, 1.0);
     slope_ = slope_sum_.value();
