@@ -9,6 +9,7 @@
 // implementations to be timed on, and exits.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -86,6 +87,8 @@ BENCHMARK(BM_LineSearchMaxAuc)
 int write_problems(const std::filesystem::path& directory, bool force) {
   std::vector<std::size_t> sizes(std::begin(kMaxAucSizes), std::end(kMaxAucSizes));
   sizes.insert(sizes.end(), std::begin(kRowSizes), std::end(kRowSizes));
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   for (const std::size_t n : sizes) {
