@@ -49,7 +49,6 @@
 #include <cstdlib>
 #include <limits>
 #include <new>
-#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -449,7 +448,7 @@ class EventWalk {
       row.intersections = row.intervals = 1;
       if (first.slot > 0) schedule(first.slot - 1);
       if (first.slot + 2 < lines_) schedule(first.slot + 1);
-      if (joined_) walk_passes(row, limit, {});
+      if (joined_) walk_passes(row, limit, kNil);
     } else {
       walk_passes(row, limit, first.slot);
     }
@@ -461,13 +460,14 @@ class EventWalk {
     return true;
   }
 
-  // Walks the passes of a row: the crossings within `limit` (and `first`, already taken out of
-  // the queue) meet; the crossings this creates within `limit` are the next pass.
-  void walk_passes(LineSearchRow& row, Key limit, std::optional<std::uint32_t> first) {
+  // Walks the passes of a row: the crossings within `limit` (and the slot `first`, already taken
+  // out of the queue, unless it is kNil) meet; the crossings this creates within `limit` are the
+  // next pass.
+  void walk_passes(LineSearchRow& row, Key limit, std::uint32_t first) {
     for (;;) {
       w_.met.clear();
-      if (first) w_.met.push_back(*first);
-      first.reset();
+      if (first != kNil) w_.met.push_back(first);
+      first = kNil;
       CrossingQueue::Entry entry;
       while (w_.queue.peek(entry, current()) && entry.key <= limit) {
         w_.queue.pop();
