@@ -859,12 +859,18 @@ LineSearchResult LineSearch::run(std::span<const double> scores,
 
 void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,
                                 Denominators denominators, std::span<double> direction) {
+  AumKernel kernel;
+  exact_prediction_direction(kernel, scores, diffs, denominators, direction);
+}
+
+void exact_prediction_direction(AumKernel& kernel, std::span<const double> scores,
+                                const ErrorDiffs& diffs, Denominators denominators,
+                                std::span<double> direction) {
   if (direction.size() != scores.size()) {
     throw std::invalid_argument(
         fmt::format("exact_prediction_direction: {} direction values for {} scores",
                     direction.size(), scores.size()));
   }
-  AumKernel kernel;
   kernel.value_and_gradient(scores, diffs, denominators, direction);
   const double scale = exact_scale(diffs, denominators);
   for (double& d : direction) {

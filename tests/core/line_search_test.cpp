@@ -486,6 +486,7 @@ TEST(LineSearch, EqualDerivativesAreParallelLines) {
   // their lines never meet.
   std::mt19937_64 rng(3);
   int with_rounding = 0;
+  AumKernel reused_kernel;
   for (int trial = 0; trial < 200; ++trial) {
     const RandomCase c = random_case(rng, 9, 6, false, false);
     const BinaryTargets targets = make_binary_targets(c.labels);
@@ -495,6 +496,10 @@ TEST(LineSearch, EqualDerivativesAreParallelLines) {
     std::vector<double> raw(p.scores.size());
     AumKernel().value_and_gradient(p.scores, p.targets.error_diffs, p.denominators, raw);
     const auto exact = descent_direction(p);
+    std::vector<double> with_reused_kernel(p.scores.size());
+    exact_prediction_direction(reused_kernel, p.scores, p.targets.error_diffs, p.denominators,
+                               with_reused_kernel);
+    EXPECT_EQ(with_reused_kernel, exact);
     const double per_one = 2.0 * p.denominators.fp * p.denominators.fn;
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (-raw[i] + 0.0 != exact[i]) ++with_rounding;
