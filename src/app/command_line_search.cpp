@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -287,7 +286,16 @@ Command add_line_search_command(CLI::App& parent) {
       command->add_option("--max-iterations", options->max_iterations,
                           "rows to walk, row 0 (step 0) included (default: the number of "
                           "examples)")
-          ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max()));
+          ->check(CLI::Validator(
+              [](const std::string& text) {
+                const bool whole = !text.empty() &&
+                                   text.find_first_not_of("0123456789") == std::string::npos &&
+                                   text.find_first_not_of('0') != std::string::npos;
+                return whole ? std::string()
+                             : "'" + text + "' is not a number of rows of at least 1 (row 0 "
+                                            "counts)";
+              },
+              "K >= 1"));
   command->add_option("--stop", options->stop,
                       "walk to a stop rule instead: min-aum (the first row where AUM stops "
                       "falling) or max-auc (the middle of the interval of largest AUC)")
