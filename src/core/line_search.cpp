@@ -31,12 +31,12 @@
 // build up over tens of millions of events.
 //
 // Rounding of steps. A crossing step is computed as (a_up - a_low) / (b_low - b_up): three
-// roundings (two with whole-number slopes), so it lies within 3 units of the last place of the
-// exact step of the stored lines, and two steps equal in exact arithmetic differ by at most about
-// 6 units. Steps within kStepTolerance (16 units, relative) of the first step of a row are that
-// row, including crossings that only appear while the row is processed; inputs that were
-// themselves rounded (decimal scores such as 0.1, 0.2, 0.3) fit in the remaining margin when
-// their differences do not cancel most of their digits.
+// roundings (two with whole-number slopes), each off by at most the unit roundoff u = 2^-53
+// relative, so it lies within 3u of the exact step of the stored lines, and two steps equal in
+// exact arithmetic differ by at most about 6u. Steps within kStepTolerance (16u, relative) of the
+// first step of a row are that row, including crossings that only appear while the row is
+// processed; inputs that were themselves rounded (decimal scores such as 0.1, 0.2, 0.3) fit in
+// the remaining margin when their differences do not cancel most of their digits.
 #include "aumtrain/core/line_search.hpp"
 
 #include <fmt/format.h>
@@ -63,7 +63,7 @@ using Key = std::uint64_t;
 constexpr Key kNoCrossing = ~Key{0};
 constexpr std::uint32_t kNil = ~std::uint32_t{0};
 
-// Relative width of one row: 8 double epsilons, 16 units in the last place (see above).
+// Relative width of one row: 8 double epsilons, 16 times the unit roundoff (see above).
 constexpr double kStepTolerance = 8 * std::numeric_limits<double>::epsilon();
 
 // The largest scaled min value (FP times D_fn or FN times D_fp) for which the scaled walk and
