@@ -106,6 +106,21 @@ inline double brute_force_auc(std::span<const double> scores, const BinaryTarget
   return wins / pairs;
 }
 
+/// The worked example of the line search: labels (0, 0, 0, 1, 1, 1), scores (2, 3, -1, 1, -2, 0),
+/// denominator count, along the exact descent direction; three lines meet at one point at step 1.
+/// Each row: step size, AUM, slope of AUM after it, AUC at it, AUC after it, intersections,
+/// intervals.
+inline const std::vector<std::vector<double>>& six_example_path() {
+  static const std::vector<std::vector<double>> rows = {{0, 7, -4, 2.0 / 9, 2.0 / 9, 0, 0},
+                                                        {1, 3, -2, 7.0 / 18, 5.0 / 9, 2, 3},
+                                                        {1.5, 2, -2, 11.0 / 18, 2.0 / 3, 1, 1},
+                                                        {2, 1, -2, 7.0 / 9, 8.0 / 9, 2, 2},
+                                                        {2.5, 0, 0, 17.0 / 18, 1, 1, 1},
+                                                        {3, 0, 0, 1, 1, 2, 2},
+                                                        {4, 0, 0, 1, 1, 1, 1}};
+  return rows;
+}
+
 /// Scores drawn from a few integers (so ties are common), and random 0/1 labels.
 struct RandomProblem {
   std::vector<double> scores;

@@ -95,20 +95,10 @@ std::string to_table(const AumDetails& details, const ScoresFile& input,
 int run_aum(const AumOptions& options) {
   const Denominator denominator = parse_denominator(options.denominator);
   const ScoresFile input = read_scores_file(options.file);
-  const BinaryTargets& targets = input.targets;
-  if (denominator == Denominator::rate &&
-      (!(targets.positive_weight > 0) || !(targets.negative_weight > 0))) {
-    throw DataError(fmt::format(
-        "{}: column 'label' has only {} examples ({} positive, {} negative with nonzero weight); "
-        "the rate denominator needs both classes: add examples of the other class or use "
-        "--denominator count",
-        input.label_header.to_string(), targets.size(),
-        targets.positive_weight > 0 ? targets.positive_count : 0,
-        targets.negative_weight > 0 ? targets.negative_count : 0));
-  }
+  const Denominators denominators = scores_file_denominators(input, denominator);
   AumKernel kernel;
-  const AumDetails details = kernel.details(
-      input.scores, targets.error_diffs, make_denominators(targets.error_diffs, denominator));
+  const AumDetails details =
+      kernel.details(input.scores, input.targets.error_diffs, denominators);
   const std::string text = options.format == "json" ? to_json(details, denominator)
                                                     : to_table(details, input, denominator);
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -6,6 +6,7 @@
 
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/data/synthetic_data.hpp"
+#include "aumtrain/io/run_directory.hpp"
 #include "commands.hpp"
 
 namespace aumtrain::app {
@@ -20,11 +21,7 @@ struct MakeDataOptions {
 
 int run_make_data(const MakeDataOptions& options) {
   const std::filesystem::path file = options.output;
-  if (std::filesystem::exists(file) && !options.force) {
-    throw ConfigError(fmt::format("--output: {} already exists; choose another file or pass "
-                                  "--force to replace it",
-                                  options.output));
-  }
+  refuse_existing_file(file, options.force, "--output");
   write_synthetic_csv(options.spec, file);
   spdlog::info("wrote {}: {} rows, {} features, positives with probability {} (seed {})",
                options.output, options.spec.rows, options.spec.features,

@@ -13,6 +13,7 @@ struct Command {
 };
 
 Command add_aum_command(CLI::App& parent);
+Command add_line_search_command(CLI::App& parent);
 Command add_train_command(CLI::App& parent);
 Command add_compare_command(CLI::App& parent);
 Command add_plot_command(CLI::App& parent);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_compare_command(cli));
   commands.push_back(app::add_plot_command(cli));
   commands.push_back(app::add_aum_command(cli));
+  commands.push_back(app::add_line_search_command(cli));
   commands.push_back(app::add_make_data_command(cli));
   commands.push_back(app::add_bench_grad_command(cli));
   commands.push_back(app::add_subdifferential_command(cli));

@@ -31,12 +31,12 @@
 // build up over tens of millions of events.
 //
 // Rounding of steps. A crossing step is computed as (a_up - a_low) / (b_low - b_up): three
-// roundings (two with whole-number slopes), so it lies within 3 units of the last place of the
-// exact step of the stored lines, and two steps equal in exact arithmetic differ by at most about
-// 6 units. Steps within kStepTolerance (16 units, relative) of the first step of a row are that
-// row, including crossings that only appear while the row is processed; inputs that were
-// themselves rounded (decimal scores such as 0.1, 0.2, 0.3) fit in the remaining margin when
-// their differences do not cancel most of their digits.
+// roundings (two with whole-number slopes), each off by at most the unit roundoff u = 2^-53
+// relative, so it lies within 3u of the exact step of the stored lines, and two steps equal in
+// exact arithmetic differ by at most about 6u. Steps within kStepTolerance (16u, relative) of the
+// first step of a row are that row, including crossings that only appear while the row is
+// processed; inputs that were themselves rounded (decimal scores such as 0.1, 0.2, 0.3) fit in
+// the remaining margin when their differences do not cancel most of their digits.
 #include "aumtrain/core/line_search.hpp"
 
 #include <fmt/format.h>
@@ -46,7 +46,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <new>
 #include <stdexcept>
 #include <vector>
 
@@ -61,7 +63,7 @@ using Key = std::uint64_t;
 constexpr Key kNoCrossing = ~Key{0};
 constexpr std::uint32_t kNil = ~std::uint32_t{0};
 
-// Relative width of one row: 8 double epsilons, 16 units in the last place (see above).
+// Relative width of one row: 8 double epsilons, 16 times the unit roundoff (see above).
 constexpr double kStepTolerance = 8 * std::numeric_limits<double>::epsilon();
 
 // The largest scaled min value (FP times D_fn or FN times D_fp) for which the scaled walk and
@@ -99,7 +101,11 @@ struct ExactSlopeSum {
     total += static_cast<Int128>(static_cast<std::int64_t>(slope_difference)) *
              static_cast<std::int64_t>(min_value);
   }
-  double value() const noexcept { return static_cast<double>(total); }
+  double value() const noexcept {
+    // The 128-bit conversion is a library call; most sums fit in 64 bits.
+    const auto low = static_cast<std::int64_t>(total);
+    return low == total ? static_cast<double>(low) : static_cast<double>(total);
+  }
   void reset() noexcept { total = 0; }
   static constexpr bool exact = true;
 };
@@ -140,18 +146,22 @@ struct RankedLine {
   double fn;
   double fp_below;   // fp weight of the lines below: FP on the gap under this line
   double fn_below;   // fn weight of the lines below: FN there is fn_total minus this
+  double min_below;  // min(FP / D_fp, FN / D_fn) times D_fp D_fn on that gap
   Key crossing;      // walk step at which it meets the line above, or kNoCrossing
-  std::uint64_t unused;
 };
 static_assert(sizeof(RankedLine) == 64);
 
-// A monotone priority queue of crossing steps: a radix heap over the order-preserving bits of
-// the steps, 8 bits per level. Every key pushed is at least floor(), the last key removed; a key
-// goes to the bucket named by the highest byte in which it differs from floor() and by its value
-// there, so each bucket holds keys above those of every lower bucket. Removing the smallest key
-// moves the others of its bucket down a level. Entries whose slot has since been given another
-// crossing are dropped when met. Buckets are lists of 128-byte chunks from one pool, so memory is
-// bounded by the number of entries and reused between walks.
+// A priority queue of crossing steps built for the walk, whose steps only grow: a radix heap
+// over the order-preserving bits of the steps, 8 bits per level. Keys at least the floor go to the
+// bucket named by the highest byte in which they differ from the floor and by their value there,
+// so each bucket holds keys above those of every lower bucket; taking the smallest key from the
+// lowest bucket raises the floor to it and moves the rest of that bucket down a level.
+//
+// The walk asks for the next key before it is done pushing the crossings of a row, so the
+// smallest key is taken out ahead and held; a key pushed later below it (rare: a crossing that
+// comes before every queued one) goes to a small binary heap beside it. Entries whose slot has
+// since been given another crossing are dropped when met. Buckets keep their storage between
+// walks.
 class CrossingQueue {
  public:
   struct Entry {
@@ -160,77 +170,91 @@ class CrossingQueue {
     std::uint32_t unused;
   };
 
-  /// Empties the queue for up to `entries` entries, keeping floor().
-  void clear(std::size_t entries) {
-    buckets_.fill(Bucket{});
-    nonempty_.fill(0);
-    const std::size_t chunks = entries / kChunkEntries + std::min(entries, kBucketCount) + 2;
-    if (chunks_.size() < chunks) chunks_.resize(chunks);
-    for (std::size_t c = 0; c < chunks_.size(); ++c) {
-      chunks_[c].next = c + 1 < chunks_.size() ? static_cast<std::uint32_t>(c + 1) : kNil;
-    }
-    free_ = chunks_.empty() ? kNil : 0;
-    size_ = 0;
-    peeked_ = false;
+  CrossingQueue() = default;
+  CrossingQueue(const CrossingQueue&) = delete;
+  CrossingQueue& operator=(const CrossingQueue&) = delete;
+  ~CrossingQueue() {
+    for (Bucket& b : buckets_) std::free(b.data);
   }
-  void set_floor(Key floor) noexcept { floor_ = floor; }
-  Key floor() const noexcept { return floor_; }
+
+  /// Empties the queue; every key pushed from now on is at least `floor`.
+  void clear(Key floor) noexcept {
+    for (Bucket& b : buckets_) b.size = 0;
+    nonempty_.fill(0);
+    nonempty_words_ = 0;
+    early_.clear();
+    has_head_ = false;
+    floor_ = floor;
+    size_ = 0;
+  }
   std::size_t size() const noexcept { return size_; }
 
   void push(Key key, std::uint32_t slot) {
-    if (peeked_ && key < peeked_key_) peeked_ = false;
-    append(bucket_of(key), Entry{key, slot, 0});
     ++size_;
+    const Entry entry{key, slot, 0};
+    if (key < floor_) {
+      early_.push_back(entry);
+      std::push_heap(early_.begin(), early_.end(), later);
+    } else {
+      append(bucket_of(key), entry);
+    }
   }
 
-  /// The smallest entry for which is_current(entry) holds, left in the queue; false when there
-  /// is none. Drops the entries it finds out of date.
+  /// The smallest entry for which is_current(entry) holds; false when there is none. It stays
+  /// queued until pop().
   template <class IsCurrent>
   bool peek(Entry& out, const IsCurrent& is_current) {
-    if (peeked_) {
-      out = chunks_[peeked_chunk_].entry[peeked_index_];
-      if (is_current(out)) return true;
-      peeked_ = false;
+    if (has_head_ && early_.empty() && is_current(head_)) {  // the usual case, kept inline
+      out = head_;
+      from_early_ = false;
+      return true;
     }
-    for (;;) {
-      const int bucket = lowest_nonempty();
-      if (bucket < 0) return false;
-      if (find_smallest_current(bucket, is_current)) {
-        out = chunks_[peeked_chunk_].entry[peeked_index_];
-        return true;
-      }
-    }
+    return peek_further(out, is_current);
   }
-
-  /// Removes the entry the last successful peek() returned (pushes since then are allowed).
-  void pop_peeked() {
-    peeked_ = false;
-    --size_;
-    if (peeked_bucket_ == 0) {
-      remove_from_floor_bucket(peeked_chunk_, peeked_index_);
-      return;
+  /// Removes the entry the last successful peek() returned.
+  void pop() {
+    if (from_early_) {
+      drop_early();
+    } else {
+      has_head_ = false;
+      --size_;
     }
-    floor_ = peeked_key_;
-    redistribute(peeked_bucket_, peeked_chunk_, peeked_index_);
   }
 
  private:
+  template <class IsCurrent>
+  __attribute__((noinline)) bool peek_further(Entry& out, const IsCurrent& is_current) {
+    if (has_head_ && !is_current(head_)) {
+      has_head_ = false;
+      --size_;
+    }
+    if (!has_head_) has_head_ = take_smallest(head_, is_current);
+    while (!early_.empty() && !is_current(early_.front())) drop_early();
+    from_early_ = !early_.empty() && (!has_head_ || early_.front().key < head_.key);
+    if (from_early_) {
+      out = early_.front();
+      return true;
+    }
+    out = head_;
+    return has_head_;
+  }
+
   static constexpr int kDigitBits = 8;
   static constexpr int kDigits = 1 << kDigitBits;
   static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
   static constexpr std::size_t kMaskWords = (kBucketCount + 63) / 64;
-  static constexpr int kChunkEntries = 7;
-
-  struct Chunk {
-    Entry entry[kChunkEntries];
-    std::uint32_t next = kNil;
-    std::uint32_t count = 0;
-    std::uint64_t unused = 0;
-  };
   struct Bucket {
-    std::uint32_t first = kNil;
-    std::uint32_t last = kNil;
+    Entry* data = nullptr;
+    std::uint32_t size = 0;
+    std::uint32_t capacity = 0;
   };
+
+  static bool later(const Entry& x, const Entry& y) noexcept { return x.key > y.key; }
+  void drop_early() {
+    std::pop_heap(early_.begin(), early_.end(), later);
+    early_.pop_back();
+    --size_;
+  }
 
   std::size_t bucket_of(Key key) const noexcept {
     if (key == floor_) return 0;
@@ -238,147 +262,75 @@ class CrossingQueue {
     return 1 + static_cast<std::size_t>(level) * kDigits +
            ((key >> (level * kDigitBits)) & (kDigits - 1));
   }
-  int lowest_nonempty() const noexcept {
-    for (std::size_t w = 0; w < kMaskWords; ++w) {
-      if (nonempty_[w] != 0) return static_cast<int>(w * 64 + std::countr_zero(nonempty_[w]));
-    }
-    return -1;
-  }
-  std::uint32_t take_chunk() {
-    if (free_ == kNil) {
-      chunks_.emplace_back();  // only when the pool was sized too small
-      free_ = static_cast<std::uint32_t>(chunks_.size() - 1);
-      chunks_.back().next = kNil;
-    }
-    const std::uint32_t chunk = free_;
-    free_ = chunks_[chunk].next;
-    chunks_[chunk].next = kNil;
-    chunks_[chunk].count = 0;
-    return chunk;
-  }
-  void give_chunk(std::uint32_t chunk) noexcept {
-    chunks_[chunk].next = free_;
-    free_ = chunk;
-  }
   void append(std::size_t bucket, const Entry& entry) {
     Bucket& b = buckets_[bucket];
-    if (b.last == kNil || chunks_[b.last].count == kChunkEntries) {
-      const std::uint32_t chunk = take_chunk();
-      if (b.last == kNil) {
-        b.first = chunk;
-        nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
-      } else {
-        chunks_[b.last].next = chunk;
-      }
-      b.last = chunk;
+    if (b.size == b.capacity) grow(b);
+    if (b.size == 0) {
+      nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
+      nonempty_words_ |= std::uint64_t{1} << (bucket / 64);
     }
-    Chunk& c = chunks_[b.last];
-    c.entry[c.count++] = entry;
+    b.data[b.size++] = entry;
+  }
+  __attribute__((noinline)) static void grow(Bucket& b) {
+    const std::uint32_t capacity = b.capacity == 0 ? 16 : 2 * b.capacity;
+    void* data = std::realloc(b.data, capacity * sizeof(Entry));
+    if (data == nullptr) throw std::bad_alloc();
+    b.data = static_cast<Entry*>(data);
+    b.capacity = capacity;
   }
   void mark_empty(std::size_t bucket) noexcept {
-    buckets_[bucket] = Bucket{};
+    buckets_[bucket].size = 0;
     nonempty_[bucket / 64] &= ~(std::uint64_t{1} << (bucket % 64));
+    if (nonempty_[bucket / 64] == 0) nonempty_words_ &= ~(std::uint64_t{1} << (bucket / 64));
   }
 
-  // Packs the current entries of `bucket` to its front, frees what is left over, and notes
-  // where its smallest entry is; false when none was current.
+  // Takes the smallest current entry out of the buckets, raising the floor to it.
   template <class IsCurrent>
-  bool find_smallest_current(std::size_t bucket, const IsCurrent& is_current) {
-    Bucket& b = buckets_[bucket];
-    std::uint32_t write_chunk = b.first;
-    std::uint32_t write_index = 0;
-    Key smallest = kNoCrossing;
-    for (std::uint32_t c = b.first; c != kNil; c = chunks_[c].next) {
-      for (std::uint32_t i = 0; i < chunks_[c].count; ++i) {
-        const Entry entry = chunks_[c].entry[i];
-        if (!is_current(entry)) {
-          --size_;
-          continue;
-        }
-        if (write_index == kChunkEntries) {
-          write_chunk = chunks_[write_chunk].next;
-          write_index = 0;
-        }
-        if (entry.key < smallest || smallest == kNoCrossing) {
-          smallest = entry.key;
-          peeked_chunk_ = write_chunk;
-          peeked_index_ = write_index;
-        }
-        chunks_[write_chunk].entry[write_index++] = entry;
+  bool take_smallest(Entry& out, const IsCurrent& is_current) {
+    for (;;) {
+      if (nonempty_words_ == 0) return false;
+      const int word = std::countr_zero(nonempty_words_);
+      const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
+      Bucket& b = buckets_[bucket];
+      if (bucket == 0) {  // keys equal to the floor: any will do
+        out = b.data[--b.size];
+        if (b.size == 0) mark_empty(0);
+        if (is_current(out)) return true;
+        --size_;
+        continue;
       }
-    }
-    if (smallest == kNoCrossing && write_index == 0) {
-      for (std::uint32_t c = b.first; c != kNil;) {
-        const std::uint32_t next = chunks_[c].next;
-        give_chunk(c);
-        c = next;
+      std::uint32_t kept = 0, smallest = 0;
+      for (std::uint32_t i = 0; i < b.size; ++i) {
+        const Entry entry = b.data[i];
+        if (!is_current(entry)) continue;
+        if (entry.key < b.data[smallest].key || kept == 0) smallest = kept;
+        b.data[kept++] = entry;
       }
+      size_ -= b.size - kept;
+      const std::uint32_t count = kept;
+      if (count == 0) {
+        mark_empty(bucket);
+        continue;
+      }
+      out = b.data[smallest];
       mark_empty(bucket);
-      return false;
-    }
-    // Everything after the write position was moved forward or dropped.
-    for (std::uint32_t c = chunks_[write_chunk].next; c != kNil;) {
-      const std::uint32_t next = chunks_[c].next;
-      give_chunk(c);
-      c = next;
-    }
-    chunks_[write_chunk].next = kNil;
-    chunks_[write_chunk].count = write_index;
-    b.last = write_chunk;
-    peeked_ = true;
-    peeked_bucket_ = bucket;
-    peeked_key_ = smallest;
-    return true;
-  }
-
-  void remove_from_floor_bucket(std::uint32_t chunk, std::uint32_t index) {
-    Bucket& b = buckets_[0];
-    Chunk& tail = chunks_[b.last];
-    chunks_[chunk].entry[index] = tail.entry[tail.count - 1];
-    if (--tail.count > 0) return;
-    // The tail chunk is empty: unlink it (the list is short: keys equal to the floor).
-    const std::uint32_t empty = b.last;
-    if (b.first == empty) {
-      give_chunk(empty);
-      mark_empty(0);
-      return;
-    }
-    std::uint32_t before = b.first;
-    while (chunks_[before].next != empty) before = chunks_[before].next;
-    chunks_[before].next = kNil;
-    b.last = before;
-    give_chunk(empty);
-  }
-
-  // Moves every entry of `bucket` but the removed one to the lower bucket it belongs in now that
-  // the floor has risen to the removed key.
-  void redistribute(std::size_t bucket, std::uint32_t removed_chunk, std::uint32_t removed_index) {
-    const std::uint32_t first = buckets_[bucket].first;
-    mark_empty(bucket);
-    for (std::uint32_t c = first; c != kNil;) {
-      const std::uint32_t next = chunks_[c].next;
-      const std::uint32_t count = chunks_[c].count;
+      floor_ = out.key;
       for (std::uint32_t i = 0; i < count; ++i) {
-        if (c == removed_chunk && i == removed_index) continue;
-        const Entry entry = chunks_[c].entry[i];
-        append(bucket_of(entry.key), entry);
+        if (i != smallest) append(bucket_of(b.data[i].key), b.data[i]);
       }
-      give_chunk(c);
-      c = next;
+      return true;
     }
   }
 
   std::array<Bucket, kBucketCount> buckets_{};
   std::array<std::uint64_t, kMaskWords> nonempty_{};
-  std::vector<Chunk> chunks_;
-  std::uint32_t free_ = kNil;
-  std::size_t size_ = 0;
+  std::uint64_t nonempty_words_ = 0;  // bit w: nonempty_[w] has a bit set
+  std::vector<Entry> early_;          // a min-heap of keys below the floor
+  Entry head_{};
+  bool has_head_ = false;
+  bool from_early_ = false;
   Key floor_ = 0;
-  bool peeked_ = false;
-  std::size_t peeked_bucket_ = 0;
-  std::uint32_t peeked_chunk_ = 0;
-  std::uint32_t peeked_index_ = 0;
-  Key peeked_key_ = 0;
+  std::size_t size_ = 0;  // entries held, out-of-date ones included
 };
 
 // What one example contributes to a line while the lines of a tie group are merged.
@@ -433,14 +385,14 @@ void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDi
           w.ranks.back().fn += w.tie[k].fn;
           continue;
         }
-        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0,
-                           kNoCrossing, 0});
+        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0, 0,
+                           kNoCrossing});
       }
       begin = end;
     }
   }
   // The line above all others only carries the gap at the top, where FP and FN are exact.
-  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, kNoCrossing, 0});
+  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing});
 }
 
 // Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
@@ -478,27 +430,55 @@ class EventWalk {
     CrossingQueue::Entry first;
     if (!w_.queue.peek(first, current())) return false;
     if (++events_since_resync_ >= resync_interval_) resync();
+    row_key_ = first.key;
     const double step = key_step(first.key);
     const Key limit = threshold_key(step * (1.0 + kStepTolerance));
     row = LineSearchRow{};
     row.step_size = step * step_scale_;
     row.aum = aum_at(step);
     const double area_before = area_.value();
-    for (;;) {
-      w_.met.clear();
-      CrossingQueue::Entry entry;
-      while (w_.queue.peek(entry, current()) && entry.key <= limit) {
-        w_.queue.pop_peeked();
-        ranks_[entry.slot].crossing = kNoCrossing;
-        w_.met.push_back(entry.slot);
-      }
-      if (w_.met.empty()) break;
-      process_pass(row);
+    row_limit_ = limit;
+    w_.queue.pop();
+    ranks_[first.slot].crossing = kNoCrossing;
+    CrossingQueue::Entry entry;
+    if (!(w_.queue.peek(entry, current()) && entry.key <= limit)) {
+      // Two lines meet alone, as at most crossings.
+      joined_ = false;
+      swap_adjacent(first.slot);
+      row.intersections = row.intervals = 1;
+      if (first.slot > 0) schedule(first.slot - 1);
+      if (first.slot + 2 < lines_) schedule(first.slot + 1);
+      if (joined_) walk_passes(row, limit, kNil);
+    } else {
+      walk_passes(row, limit, first.slot);
     }
+    // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
+    if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(row_key_);
     row.aum_slope_after = slope_per_step();
     row.auc = auc_of(0.5 * (area_before + area_.value()));
     row.auc_after = auc_of(area_.value());
     return true;
+  }
+
+  // Walks the passes of a row: the crossings within `limit` (and the slot `first`, already taken
+  // out of the queue, unless it is kNil) meet; the crossings this creates within `limit` are the
+  // next pass.
+  void walk_passes(LineSearchRow& row, Key limit, std::uint32_t first) {
+    for (;;) {
+      w_.met.clear();
+      if (first != kNil) w_.met.push_back(first);
+      first = kNil;
+      CrossingQueue::Entry entry;
+      while (w_.queue.peek(entry, current()) && entry.key <= limit) {
+        w_.queue.pop();
+        ranks_[entry.slot].crossing = kNoCrossing;
+        w_.met.push_back(entry.slot);
+      }
+      if (w_.met.empty()) return;
+      joined_ = false;
+      process_pass(row);
+      if (!joined_) return;  // no crossing found in this pass belongs to the row
+    }
   }
 
   /// The step of the next crossing, if any.
@@ -519,15 +499,11 @@ class EventWalk {
     return std::min(fp_below * denominators_.fn,
                     std::max(0.0, fn_total_ - fn_below) * denominators_.fp);
   }
-  double gap_min(std::size_t rank) const noexcept {
-    return scaled_min(ranks_[rank].fp_below, ranks_[rank].fn_below);
-  }
+  double gap_min(std::size_t rank) const noexcept { return ranks_[rank].min_below; }
   double aum_at(double step) const noexcept {
-    return std::max(0.0, (intercept_sum_.value() + slope_sum_.value() * step) / min_divisor_);
+    return std::max(0.0, (intercept_sum_.value() + slope_ * step) / min_divisor_);
   }
-  double slope_per_step() const noexcept {
-    return slope_sum_.value() / (min_divisor_ * step_scale_);
-  }
+  double slope_per_step() const noexcept { return slope_ / (min_divisor_ * step_scale_); }
   double auc_of(double area) const noexcept {
     if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
     return std::clamp(area / auc_divisor_, 0.0, 1.0);
@@ -556,6 +532,7 @@ class EventWalk {
       for (std::size_t r = 0; r < lines_; ++r) {
         ranks_[r].fp_below = fp;
         ranks_[r].fn_below = fn;
+        ranks_[r].min_below = scaled_min(fp, fn);
         fp += ranks_[r].fp;
         fn += ranks_[r].fn;
       }
@@ -572,6 +549,7 @@ class EventWalk {
     for (std::size_t r = 0; r < lines_; ++r) {
       area_.add(ranks_[r].fp * (2.0 * ranks_[r].fn_below + ranks_[r].fn));
     }
+    slope_ = slope_sum_.value();
   }
   // With whole numbers only I can drift (it involves the intercepts); otherwise all can.
   void resync() {
@@ -584,18 +562,17 @@ class EventWalk {
     const RankedLine& low = ranks_[rank];
     const RankedLine& high = ranks_[rank + 1];
     if (!(low.slope > high.slope)) return kNoCrossing;
-    const double step = (high.intercept - low.intercept) / (low.slope - high.slope);
-    return std::max(threshold_key(step), w_.queue.floor());
+    return threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
   }
   void schedule(std::size_t rank) {
     const Key key = crossing_of(rank);
     if (key == ranks_[rank].crossing) return;
+    joined_ = joined_ || key <= row_limit_;
     ranks_[rank].crossing = key;
     if (key != kNoCrossing) w_.queue.push(key, static_cast<std::uint32_t>(rank));
   }
   void schedule_all(Key floor) {
-    w_.queue.set_floor(floor);
-    w_.queue.clear(3 * lines_ + 2048);
+    w_.queue.clear(floor);
     for (std::size_t r = 0; r + 1 < lines_; ++r) {
       ranks_[r].crossing = kNoCrossing;
       schedule(r);
@@ -628,8 +605,6 @@ class EventWalk {
       if (met[end - 1] + 2 < lines_) schedule(met[end - 1] + 1);
       k = end;
     }
-    // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
-    if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(w_.queue.floor());
   }
 
   // Two lines meet alone: only the gap between them gets another line below it.
@@ -638,10 +613,11 @@ class EventWalk {
     RankedLine& y = ranks_[rank + 1];
     const double fp_between = x.fp_below + y.fp;
     const double fn_between = x.fn_below + y.fn;
-    const double change = gap_min(rank) + gap_min(rank + 2) - gap_min(rank + 1) -
-                          scaled_min(fp_between, fn_between);
+    const double min_between = scaled_min(fp_between, fn_between);
+    const double change = x.min_below + ranks_[rank + 2].min_below - y.min_below - min_between;
     if (change != 0) {
       slope_sum_.add(y.slope - x.slope, change);
+      slope_ = slope_sum_.value();
       intercept_sum_.add((y.intercept - x.intercept) * change);
     }
     area_.add(2.0 * (x.fp * y.fn - y.fp * x.fn));
@@ -651,6 +627,7 @@ class EventWalk {
     std::swap(x.fn, y.fn);
     y.fp_below = fp_between;
     y.fn_below = fn_between;
+    y.min_below = min_between;
   }
 
   // Lines first..last meet at one point: their order reverses.
@@ -665,8 +642,10 @@ class EventWalk {
     for (std::size_t r = first + 1; r <= last; ++r) {
       ranks_[r].fp_below = ranks_[r - 1].fp_below + ranks_[r - 1].fp;
       ranks_[r].fn_below = ranks_[r - 1].fn_below + ranks_[r - 1].fn;
+      ranks_[r].min_below = scaled_min(ranks_[r].fp_below, ranks_[r].fn_below);
     }
     add_run_terms(first, last, 1.0);
+    slope_ = slope_sum_.value();
   }
   // Adds (sign 1) or takes away (sign -1) the terms of I, S and the area that involve the lines
   // first..last: the gaps first..last + 1 and the lines' own areas.
@@ -692,8 +671,12 @@ class EventWalk {
   double auc_divisor_;
   std::size_t resync_interval_;
   std::size_t events_since_resync_ = 0;
+  Key row_key_ = threshold_key(0.0);  // the step of the row being walked
+  Key row_limit_ = 0;                 // the last step that still belongs to it
+  bool joined_ = false;               // a crossing scheduled in this pass belongs to the row
   CompensatedSum intercept_sum_;
   SlopeSum slope_sum_;
+  double slope_ = 0;  // slope_sum_ as a double, converted when it changes
   CompensatedSum area_;
 };
 
@@ -707,12 +690,8 @@ class StopRule {
     if (index == 0) best_ = row;
     switch (params_.stop) {
       case LineSearchStop::rows:
-        best_ = row;
-        best_index_ = index;
         return index + 1 < params_.max_rows;
       case LineSearchStop::min_aum:
-        best_ = row;
-        best_index_ = index;
         return row.aum_slope_after < 0;
       case LineSearchStop::least_aum_within_cap:
         if (row.aum < best_.aum) {
@@ -729,11 +708,17 @@ class StopRule {
   bool met() const noexcept { return met_; }
   void set_met() noexcept { met_ = true; }
 
-  /// The chosen row; `next_step` is the step of the next crossing when there is one (has_next).
-  LineSearchResult choose(bool has_next, double next_step) const {
+  /// The chosen row, given the last row walked (number `last_index`) and, when there is one
+  /// (has_next), the step of the next crossing.
+  LineSearchResult choose(const LineSearchRow& last, std::size_t last_index, bool has_next,
+                          double next_step) const {
     LineSearchResult result;
     result.chosen = best_;
     result.chosen_row = best_index_;
+    if (params_.stop == LineSearchStop::rows || params_.stop == LineSearchStop::min_aum) {
+      result.chosen = last;  // the least AUM too when min_aum's walk was cut short
+      result.chosen_row = last_index;
+    }
     if (params_.stop != LineSearchStop::max_auc) return result;
     double end = best_.step_size > 0 ? 2.0 * best_.step_size : 1.0;
     if (has_best_end_) {
@@ -797,7 +782,7 @@ LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
   if (!more) rule.set_met();
   double next_step = 0;
   const bool has_next = !exhausted && walk.next_step(next_step);
-  LineSearchResult result = rule.choose(has_next, next_step);
+  LineSearchResult result = rule.choose(row, rows - 1, has_next, next_step);
   result.rows = rows;
   result.events = rows - 1;
   result.lines = walk.lines();
@@ -874,12 +859,18 @@ LineSearchResult LineSearch::run(std::span<const double> scores,
 
 void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,
                                 Denominators denominators, std::span<double> direction) {
+  AumKernel kernel;
+  exact_prediction_direction(kernel, scores, diffs, denominators, direction);
+}
+
+void exact_prediction_direction(AumKernel& kernel, std::span<const double> scores,
+                                const ErrorDiffs& diffs, Denominators denominators,
+                                std::span<double> direction) {
   if (direction.size() != scores.size()) {
     throw std::invalid_argument(
         fmt::format("exact_prediction_direction: {} direction values for {} scores",
                     direction.size(), scores.size()));
   }
-  AumKernel kernel;
   kernel.value_and_gradient(scores, diffs, denominators, direction);
   const double scale = exact_scale(diffs, denominators);
   for (double& d : direction) {

@@ -139,4 +139,19 @@ ScoresFile read_scores_file(const std::string& path) {
   return out;
 }
 
+Denominators scores_file_denominators(const ScoresFile& input, Denominator denominator) {
+  const BinaryTargets& targets = input.targets;
+  if (denominator == Denominator::rate &&
+      (!(targets.positive_weight > 0) || !(targets.negative_weight > 0))) {
+    throw DataError(fmt::format(
+        "{}: column 'label' has only {} examples ({} positive, {} negative with nonzero weight); "
+        "the rate denominator needs both classes: add examples of the other class or use "
+        "--denominator count",
+        input.label_header.to_string(), targets.size(),
+        targets.positive_weight > 0 ? targets.positive_count : 0,
+        targets.negative_weight > 0 ? targets.negative_count : 0));
+  }
+  return make_denominators(targets.error_diffs, denominator);
+}
+
 }  // namespace aumtrain

@@ -1,6 +1,7 @@
 #include "aumtrain/io/gnuplot.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -51,6 +52,33 @@ void run_gnuplot(const fs::path& script_path, std::string_view script) {
     throw RunError(
         fmt::format("gnuplot failed on '{}'{}; is gnuplot installed (Debian package gnuplot-nox)?",
                     script_path.string(), text.empty() ? "" : ": " + text));
+  }
+}
+
+void draw_png(const fs::path& png, std::string_view script) {
+  const fs::path folder = png.has_parent_path() ? png.parent_path() : fs::path(".");
+  const fs::path staging =
+      folder / fmt::format(".{}.drawing-{}", png.filename().string(), ::getpid());
+  std::error_code error;
+  fs::create_directory(staging, error);
+  if (error) {
+    throw RunError(fmt::format("cannot draw {}: {}; check that its folder exists and can be "
+                               "written",
+                               png.string(), error.message()));
+  }
+  struct RemoveStaging {
+    fs::path path;
+    ~RemoveStaging() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } remove_staging{staging};
+  fs::path script_file = png;
+  script_file.replace_extension(".gp");
+  run_gnuplot(staging / script_file.filename(), script);
+  for (const fs::path& file : {png, script_file}) {
+    fs::rename(staging / file.filename(), file, error);
+    if (error) throw RunError(fmt::format("cannot write {}: {}", file.string(), error.message()));
   }
 }
 

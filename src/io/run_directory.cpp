@@ -106,4 +106,49 @@ void write_file_atomically(const fs::path& file, std::string_view content) {
   }
 }
 
+void refuse_existing_file(const fs::path& file, bool force, std::string_view option) {
+  std::error_code error;
+  if (force || !fs::exists(file, error)) return;
+  throw ConfigError(fmt::format(
+      "{}: {} already exists; choose another file, move it away, or pass --force to replace it",
+      option, file.string()));
+}
+
+StreamedFile::StreamedFile(const fs::path& file)
+    : file_(file), temporary_(sibling(file, "writing")) {
+  out_ = std::fopen(temporary_.c_str(), "wb");
+  if (out_ == nullptr) {
+    throw RunError(fmt::format("cannot write {}; check that its folder exists and can be written",
+                               file.string()));
+  }
+}
+
+StreamedFile::~StreamedFile() {
+  if (out_ == nullptr) return;
+  std::fclose(out_);
+  std::error_code ignored;
+  fs::remove(temporary_, ignored);
+}
+
+void StreamedFile::write(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void StreamedFile::commit() {
+  const bool written = std::ferror(out_) == 0 && std::fflush(out_) == 0;
+  const bool closed = std::fclose(out_) == 0;
+  out_ = nullptr;
+  std::error_code error;
+  if (!written || !closed) {
+    fs::remove(temporary_, error);
+    throw RunError(fmt::format("cannot write {}; check the disk space and permissions",
+                               file_.string()));
+  }
+  fs::rename(temporary_, file_, error);
+  if (error) {
+    fs::remove(temporary_, error);
+    throw RunError(fmt::format("cannot write {}: {}", file_.string(), error.message()));
+  }
+}
+
 }  // namespace aumtrain

@@ -55,22 +55,19 @@ Path whole_path(const Problem& p, std::span<const double> direction) {
   return walk(search, p, direction, {LineSearchStop::rows, 1'000'000, 0});
 }
 
-struct Expected {
-  double step, aum, slope, auc, auc_after;
-  std::size_t intersections, intervals;
-};
-
-void expect_rows(const std::vector<LineSearchRow>& rows, const std::vector<Expected>& expected) {
+// Expected rows: step size, AUM, slope after, AUC, AUC after, intersections, intervals.
+void expect_rows(const std::vector<LineSearchRow>& rows,
+                 const std::vector<std::vector<double>>& expected) {
   ASSERT_EQ(rows.size(), expected.size());
   for (std::size_t k = 0; k < rows.size(); ++k) {
     SCOPED_TRACE(::testing::Message() << "row " << k);
-    EXPECT_DOUBLE_EQ(rows[k].step_size, expected[k].step);
-    EXPECT_NEAR(rows[k].aum, expected[k].aum, 1e-12);
-    EXPECT_NEAR(rows[k].aum_slope_after, expected[k].slope, 1e-12);
-    EXPECT_NEAR(rows[k].auc, expected[k].auc, 1e-12);
-    EXPECT_NEAR(rows[k].auc_after, expected[k].auc_after, 1e-12);
-    EXPECT_EQ(rows[k].intersections, expected[k].intersections);
-    EXPECT_EQ(rows[k].intervals, expected[k].intervals);
+    EXPECT_DOUBLE_EQ(rows[k].step_size, expected[k][0]);
+    EXPECT_NEAR(rows[k].aum, expected[k][1], 1e-12);
+    EXPECT_NEAR(rows[k].aum_slope_after, expected[k][2], 1e-12);
+    EXPECT_NEAR(rows[k].auc, expected[k][3], 1e-12);
+    EXPECT_NEAR(rows[k].auc_after, expected[k][4], 1e-12);
+    EXPECT_EQ(rows[k].intersections, expected[k][5]);
+    EXPECT_EQ(rows[k].intervals, expected[k][6]);
   }
 }
 
@@ -95,13 +92,7 @@ TEST(LineSearch, TwoExamplesMeetOnce) {
 TEST(LineSearch, SixExamplesWithThreeLinesThroughOnePoint) {
   const Problem p = six_examples();
   const Path path = whole_path(p, descent_direction(p));
-  expect_rows(path.rows, {{0, 7, -4, 2.0 / 9, 2.0 / 9, 0, 0},
-                          {1, 3, -2, 7.0 / 18, 5.0 / 9, 2, 3},
-                          {1.5, 2, -2, 11.0 / 18, 2.0 / 3, 1, 1},
-                          {2, 1, -2, 7.0 / 9, 8.0 / 9, 2, 2},
-                          {2.5, 0, 0, 17.0 / 18, 1, 1, 1},
-                          {3, 0, 0, 1, 1, 2, 2},
-                          {4, 0, 0, 1, 1, 1, 1}});
+  expect_rows(path.rows, testing::six_example_path());
 }
 
 TEST(LineSearch, TiedPairSeparatesAtZeroWithoutAnEvent) {
@@ -495,6 +486,7 @@ TEST(LineSearch, EqualDerivativesAreParallelLines) {
   // their lines never meet.
   std::mt19937_64 rng(3);
   int with_rounding = 0;
+  AumKernel reused_kernel;
   for (int trial = 0; trial < 200; ++trial) {
     const RandomCase c = random_case(rng, 9, 6, false, false);
     const BinaryTargets targets = make_binary_targets(c.labels);
@@ -504,6 +496,10 @@ TEST(LineSearch, EqualDerivativesAreParallelLines) {
     std::vector<double> raw(p.scores.size());
     AumKernel().value_and_gradient(p.scores, p.targets.error_diffs, p.denominators, raw);
     const auto exact = descent_direction(p);
+    std::vector<double> with_reused_kernel(p.scores.size());
+    exact_prediction_direction(reused_kernel, p.scores, p.targets.error_diffs, p.denominators,
+                               with_reused_kernel);
+    EXPECT_EQ(with_reused_kernel, exact);
     const double per_one = 2.0 * p.denominators.fp * p.denominators.fn;
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (-raw[i] + 0.0 != exact[i]) ++with_rounding;

@@ -17,6 +17,8 @@
 
 namespace aumtrain {
 
+class AumKernel;
+
 /// The state of the walk at one step size: row 0 is t = 0, every later row an event.
 struct LineSearchRow {
   double step_size = 0;
@@ -103,11 +105,17 @@ class LineSearch {
 };
 
 /// The descent direction of prediction-space AUM: minus the mean of the left and right
-/// derivatives, written into `direction`. Where the diffs have whole-number weights, the values
-/// are rounded to the exact multiples of 1 / (2 D_fp D_fn) (1/2 for `count`) that they are in
-/// exact arithmetic, so that directions equal in exact arithmetic are bit-equal and their lines
-/// are parallel; otherwise they are left as computed.
+/// derivatives, written into `direction`. Where the diffs have whole-number weights (and FP D_fn
+/// and FN D_fp stay below 2^48, so that the rounding is certain), the values are rounded to the
+/// exact multiples of 1 / (2 D_fp D_fn) (1/2 for `count`) that they are in exact arithmetic, so
+/// that directions equal in exact arithmetic are bit-equal and their lines are parallel;
+/// otherwise they are left as computed.
 void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,
                                 Denominators denominators, std::span<double> direction);
+
+/// The same with the caller's kernel, whose workspace is reused from call to call.
+void exact_prediction_direction(AumKernel& kernel, std::span<const double> scores,
+                                const ErrorDiffs& diffs, Denominators denominators,
+                                std::span<double> direction);
 
 }  // namespace aumtrain

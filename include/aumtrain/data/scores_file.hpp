@@ -23,4 +23,8 @@ struct ScoresFile {
 /// non-finite score, a label outside {0, 1} or {-1, 1}, a negative weight.
 ScoresFile read_scores_file(const std::string& path);
 
+/// The denominators of the file's labels. For `rate`, throws DataError at the `label` column
+/// when one class has no weight (its rate would be 0/0), saying to add examples or use count.
+Denominators scores_file_denominators(const ScoresFile& input, Denominator denominator);
+
 }  // namespace aumtrain

@@ -17,6 +17,12 @@ bool gnuplot_available();
 /// gnuplot is missing or fails.
 void run_gnuplot(const std::filesystem::path& script_path, std::string_view script);
 
+/// Draws `png` with `script`, which must write the PNG under its file name alone, and keeps the
+/// script beside it under the same name with the extension .gp. gnuplot runs in a temporary
+/// folder beside them, and both files are renamed into place only once the PNG is drawn, so
+/// neither is ever half-written. Throws RunError as run_gnuplot() does.
+void draw_png(const std::filesystem::path& png, std::string_view script);
+
 /// A gnuplot data block, "$name << EOD ... EOD", from rows of already formatted cells.
 std::string gnuplot_data_block(std::string_view name,
                                const std::vector<std::vector<std::string>>& rows);

@@ -1,6 +1,7 @@
 // Writing results without ever leaving half-written files or silently replacing earlier ones.
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,30 @@ class RunDirectory {
 /// Writes `content` to `file` through a temporary file in the same folder and a rename, so the
 /// file is either the old one or the complete new one. Throws RunError on failure.
 void write_file_atomically(const std::filesystem::path& file, std::string_view content);
+
+/// Throws ConfigError, naming the option that gave `file`, when the file exists and `force` is
+/// false: aumtrain never replaces an earlier output unless asked to.
+void refuse_existing_file(const std::filesystem::path& file, bool force, std::string_view option);
+
+/// A file written piece by piece (too large to hold in memory) through a temporary file beside
+/// it, renamed into place by commit(): the file is either the old one or the complete new one.
+/// Destroyed without commit() (an error), it removes the temporary file.
+class StreamedFile {
+ public:
+  /// Throws RunError when the temporary file cannot be created.
+  explicit StreamedFile(const std::filesystem::path& file);
+  ~StreamedFile();
+  StreamedFile(const StreamedFile&) = delete;
+  StreamedFile& operator=(const StreamedFile&) = delete;
+
+  void write(std::string_view text);
+  /// Flushes, checks that everything was written and renames; RunError otherwise.
+  void commit();
+
+ private:
+  std::filesystem::path file_;
+  std::filesystem::path temporary_;
+  std::FILE* out_ = nullptr;
+};
 
 }  // namespace aumtrain
