@@ -60,7 +60,7 @@ struct OptimizerSpec {
   /// line_search, AUM only: the most events one search walks; when it is reached, the best
   /// step seen so far is taken and the step counts as capped. A million events take a few
   /// hundredths of a second; a walk to the first minimum of AUM can need up to N^2 / 4.
-  long long max_events = 1000000;
+  long long max_events = 100000;
   /// line_search: the set whose scores the search is scored on.
   SearchSet set = SearchSet::subtrain;
   /// Steps per run with this optimizer; nullopt: TrainConfig::max_iterations.
