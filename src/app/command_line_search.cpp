@@ -196,6 +196,7 @@ std::string plot_script(const std::vector<LineSearchRow>& rows, std::size_t stri
       "     $path every ::1 using 1:2 with points pt 7 ps 0.6 lc rgb 'black' title 'crossings'\n"
       "set xlabel 'step size'\n"
       "set ylabel 'AUC'\n"
+      "set key bottom right\n"
       "plot $auc_after using 1:2 with steps lw 2 lc rgb '#2ca02c' title 'AUC after', \\\n"
       "     $path every ::1 using 1:3 with points pt 7 ps 0.6 lc rgb 'black' "
       "title 'AUC at a crossing'\n"
