@@ -55,6 +55,8 @@
 #include "aumtrain/core/aum_kernel.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/threshold_sort.hpp"
+#include "block.hpp"
+#include "thread_team.hpp"
 
 namespace aumtrain {
 namespace {
@@ -348,51 +350,213 @@ struct WalkProblem {
   double step_scale = 1;  // true step = walk step * step_scale
 };
 
+// min(FP / D_fp, FN / D_fn) times D_fp D_fn, on a gap with these weights below.
+double scaled_min(double fp_below, double fn_below, double fn_total,
+                  Denominators denominators) noexcept {
+  return std::min(fp_below * denominators.fn, std::max(0.0, fn_total - fn_below) * denominators.fp);
+}
+
+// The walk step where line `low` meets `high`, the line just above it, or kNoCrossing.
+Key crossing_key(const RankedLine& low, const RankedLine& high) noexcept {
+  if (!(low.slope > high.slope)) return kNoCrossing;
+  return threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+}
+
+// One thread's part of building the lines: the lines of the bucket at hand, and the members of
+// a tie group.
+struct BucketLines {
+  std::vector<RankedLine> lines;
+  std::vector<TieMember> tie;
+};
+
 // Everything a walk needs besides its sums, kept between walks.
 struct WalkWorkspace {
   ThresholdSorter sorter;
-  std::vector<RankedLine> ranks;  // the lines in order, then one line standing for "above all"
-  std::vector<TieMember> tie;
-  std::vector<std::uint32_t> met;  // slots (lower ranks of adjacent pairs) meeting in a pass
+  Block ranks;            // the lines in order, then one line standing for "above all"
+  std::size_t lines = 0;  // lines in `ranks`, that one left out
+  std::vector<BucketLines> builders;  // per thread
+  std::vector<std::uint32_t> met;     // slots (lower ranks of adjacent pairs) meeting in a pass
   CrossingQueue queue;
 };
 
-// Sorts the examples' lines by intercept, ties by slope, merges equal lines and sets the error
-// weights below each. `slope_of(i)` is example i's slope in walk units.
+// The examples' slopes are read in threshold order, from all over the direction: the next
+// ones are fetched this many entries ahead.
+constexpr std::size_t kSlopeLookAhead = 16;
+
+// Appends the lines of a group of examples with one intercept: ordered by slope, those with
+// equal slopes merged into one.
 template <class SlopeOf>
-void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDiffs& diffs,
-                 const WalkProblem& problem, const SlopeOf& slope_of) {
-  w.ranks.clear();
-  w.sorter.partition(scores, diffs.row_of_example);
-  for (std::size_t bucket = 0; bucket < w.sorter.bucket_count(); ++bucket) {
-    const std::span<const ThresholdEntry> entries = w.sorter.sort_bucket(bucket);
-    for (std::size_t begin = 0; begin < entries.size();) {
-      std::size_t end = begin + 1;
-      while (end < entries.size() && entries[end].key == entries[begin].key) ++end;
-      w.tie.clear();
-      for (std::size_t k = begin; k < end; ++k) {
-        const DiffRow& diff = diffs.rows[entries[k].diff_row];
-        w.tie.push_back({slope_of(entries[k].example), diff.fp, diff.fn});
-      }
-      if (w.tie.size() > 1) {
-        std::sort(w.tie.begin(), w.tie.end(),
-                  [](const TieMember& x, const TieMember& y) { return x.slope < y.slope; });
-      }
-      const double intercept = key_threshold(entries[begin].key);
-      for (std::size_t k = 0; k < w.tie.size(); ++k) {
-        if (k > 0 && w.tie[k].slope == w.tie[k - 1].slope) {
-          w.ranks.back().fp += w.tie[k].fp;
-          w.ranks.back().fn += w.tie[k].fn;
-          continue;
-        }
-        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0, 0,
-                           kNoCrossing});
-      }
-      begin = end;
+void append_tie_group(std::span<const ThresholdEntry> group, double intercept,
+                      const DiffRow* rows, const double* direction, const SlopeOf& slope_of,
+                      BucketLines& out) {
+  out.tie.clear();
+  for (const ThresholdEntry& entry : group) {
+    const DiffRow& diff = rows[entry.diff_row];
+    out.tie.push_back({slope_of(direction[entry.example]), diff.fp, diff.fn});
+  }
+  std::sort(out.tie.begin(), out.tie.end(),
+            [](const TieMember& x, const TieMember& y) { return x.slope < y.slope; });
+  for (std::size_t k = 0; k < out.tie.size(); ++k) {
+    if (k > 0 && out.tie[k].slope == out.tie[k - 1].slope) {
+      out.lines.back().fp += out.tie[k].fp;
+      out.lines.back().fn += out.tie[k].fn;
+      continue;
+    }
+    out.lines.push_back(
+        {intercept, out.tie[k].slope, out.tie[k].fp, out.tie[k].fn, 0, 0, 0, kNoCrossing});
+  }
+}
+
+// The lines of one bucket of examples sorted by intercept, in rank order, each with its
+// crossing with the next line of the bucket. `slope_of(d)` is the slope in walk units of an
+// example whose direction is d. Depends on the bucket alone, so that buckets can be built on
+// any thread.
+template <class SlopeOf>
+void build_bucket_lines(std::span<const ThresholdEntry> entries, const ErrorDiffs& diffs,
+                        const double* direction, const SlopeOf& slope_of, BucketLines& out) {
+  out.lines.clear();
+  const DiffRow* rows = diffs.rows.data();
+  const std::size_t size = entries.size();
+  for (std::size_t begin = 0; begin < size;) {
+    if (begin + kSlopeLookAhead < size) {
+      __builtin_prefetch(direction + entries[begin + kSlopeLookAhead].example);
+    }
+    const double intercept = key_threshold(entries[begin].key);
+    std::size_t end = begin + 1;
+    while (end < size && entries[end].key == entries[begin].key) ++end;
+    if (end == begin + 1) {
+      const DiffRow& diff = rows[entries[begin].diff_row];
+      out.lines.push_back({intercept, slope_of(direction[entries[begin].example]), diff.fp,
+                           diff.fn, 0, 0, 0, kNoCrossing});
+    } else {
+      append_tie_group(entries.subspan(begin, end - begin), intercept, rows, direction, slope_of,
+                       out);
+    }
+    begin = end;
+  }
+  for (std::size_t r = 0; r + 1 < out.lines.size(); ++r) {
+    out.lines[r].crossing = crossing_key(out.lines[r], out.lines[r + 1]);
+  }
+}
+
+// The sums the walk carries (see the top of the file), and the AUC area at step 0, where lines
+// of equal intercepts are tied.
+template <class SlopeSum>
+struct WalkSums {
+  CompensatedSum intercept;
+  SlopeSum slope;
+  CompensatedSum area;
+  double area_at_zero = 0;
+};
+
+// Puts the lines in their places in rank order, bucket after bucket: the weights below each
+// line, the sums over the gaps and lines so far, and the crossing of every adjacent pair in the
+// queue. Each sum is taken line by line in rank order, on whichever thread, so the results do
+// not depend on how many threads built the buckets.
+template <class SlopeSum>
+class LineChain {
+ public:
+  LineChain(RankedLine* ranks, CrossingQueue& queue, const WalkProblem& problem)
+      : ranks_(ranks),
+        queue_(queue),
+        fn_total_(problem.fn_total),
+        denominators_(problem.denominators) {}
+
+  void append(std::span<const RankedLine> lines) {
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      RankedLine& line = ranks_[count_];
+      line = lines[k];
+      line.fp_below = fp_below_;
+      line.fn_below = fn_below_;
+      line.min_below = scaled_min(fp_below_, fn_below_, fn_total_, denominators_);
+      fp_below_ += line.fp;
+      fn_below_ += line.fn;
+      if (count_ > 0) pass_gap(ranks_[count_ - 1], line, k == 0);
+      group_fp_ += line.fp;
+      group_fn_ += line.fn;
+      sums_.area.add(line.fp * (2.0 * line.fn_below + line.fn));
+      ++count_;
     }
   }
-  // The line above all others only carries the gap at the top, where FP and FN are exact.
-  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing});
+
+  /// Adds the line above all others and returns the number of lines below it.
+  std::size_t finish(const WalkProblem& problem, WalkSums<SlopeSum>& sums) {
+    if (count_ > 0) close_group();
+    ranks_[count_] = {0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing};
+    sums = sums_;
+    sums.area_at_zero = area_at_zero_.value();
+    return count_;
+  }
+
+ private:
+  // The gap between `below` and `line`, the next line up; `first_of_bucket` when `below` came
+  // from another bucket, whose crossing with `line` is not known yet.
+  void pass_gap(RankedLine& below, const RankedLine& line, bool first_of_bucket) {
+    if (first_of_bucket) below.crossing = crossing_key(below, line);
+    if (below.crossing != kNoCrossing) {
+      queue_.push(below.crossing, static_cast<std::uint32_t>(count_ - 1));
+    }
+    const double min = line.min_below;
+    if (min != 0) {
+      sums_.intercept.add(min * (line.intercept - below.intercept));
+      sums_.slope.add(line.slope - below.slope, min);
+    }
+    if (line.intercept != below.intercept) {
+      close_group();
+      group_fn_below_ = line.fn_below;
+    }
+  }
+  void close_group() {
+    area_at_zero_.add(group_fp_ * (2.0 * group_fn_below_ + group_fn_));
+    group_fp_ = group_fn_ = 0;
+  }
+
+  RankedLine* ranks_;
+  CrossingQueue& queue_;
+  double fn_total_;
+  Denominators denominators_;
+  std::size_t count_ = 0;
+  double fp_below_ = 0, fn_below_ = 0;  // weights below the next line
+  WalkSums<SlopeSum> sums_;
+  // The group of lines with the intercept of the last line, for the area at step 0.
+  CompensatedSum area_at_zero_;
+  double group_fp_ = 0, group_fn_ = 0, group_fn_below_ = 0;
+};
+
+// Sorts the examples' lines by intercept, ties by slope, merges equal lines, and puts them in
+// the workspace with the weights below each and the crossings of adjacent lines queued; returns
+// the initial sums. `slope_of(d)` is the slope in walk units of an example whose direction is d.
+// Buckets of examples are sorted and turned into lines on `threads` threads, and put in place
+// one after another in order.
+template <class SlopeSum, class SlopeOf>
+WalkSums<SlopeSum> build_lines(WalkWorkspace& w, std::span<const double> scores,
+                               std::span<const double> direction, const ErrorDiffs& diffs,
+                               const WalkProblem& problem, const SlopeOf& slope_of, int threads) {
+  const int team = scores.size() >= kParallelMinSize ? threads : 1;
+  w.sorter.partition(scores, diffs.row_of_example, team);
+  if (w.builders.size() < static_cast<std::size_t>(team)) w.builders.resize(team);
+  w.queue.clear(threshold_key(0.0));
+  LineChain<SlopeSum> chain(w.ranks.reserve<RankedLine>(scores.size() + 1), w.queue, problem);
+  const auto buckets = static_cast<std::ptrdiff_t>(w.sorter.bucket_count());
+  if (team == 1) {
+    for (std::ptrdiff_t b = 0; b < buckets; ++b) {
+      build_bucket_lines(w.sorter.sort_bucket(b, 0), diffs, direction.data(), slope_of,
+                         w.builders[0]);
+      chain.append(w.builders[0].lines);
+    }
+  } else {
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(team)
+    for (std::ptrdiff_t b = 0; b < buckets; ++b) {
+      const int t = thread_number();
+      build_bucket_lines(w.sorter.sort_bucket(b, t), diffs, direction.data(), slope_of,
+                         w.builders[t]);
+#pragma omp ordered
+      chain.append(w.builders[t].lines);
+    }
+  }
+  WalkSums<SlopeSum> sums;
+  w.lines = chain.finish(problem, sums);
+  return sums;
 }
 
 // Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
@@ -400,19 +564,22 @@ void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDi
 template <class SlopeSum>
 class EventWalk {
  public:
-  EventWalk(WalkWorkspace& w, const WalkProblem& problem)
+  /// Starts from the lines build_lines() put in the workspace and the sums it returned.
+  EventWalk(WalkWorkspace& w, const WalkProblem& problem, const WalkSums<SlopeSum>& sums)
       : w_(w),
-        ranks_(w.ranks),
-        lines_(w.ranks.size() - 1),
+        ranks_(w.ranks.get<RankedLine>()),
+        lines_(w.lines),
         fn_total_(problem.fn_total),
         denominators_(problem.denominators),
         step_scale_(problem.step_scale),
         min_divisor_(problem.denominators.fp * problem.denominators.fn),
         auc_divisor_(2.0 * problem.fp_total * problem.fn_total),
-        resync_interval_(std::max<std::size_t>(4096, 4 * lines_)) {
-    recompute_sums(true);
-    schedule_all(threshold_key(0.0));
-  }
+        resync_interval_(std::max<std::size_t>(4096, 4 * lines_)),
+        area_at_zero_(sums.area_at_zero),
+        intercept_sum_(sums.intercept),
+        slope_sum_(sums.slope),
+        slope_(sums.slope.value()),
+        area_(sums.area) {}
 
   std::size_t lines() const noexcept { return lines_; }
 
@@ -420,7 +587,7 @@ class EventWalk {
     LineSearchRow row;
     row.aum = aum_at(0.0);
     row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(area_at_zero());
+    row.auc = auc_of(area_at_zero_);
     row.auc_after = auc_of(area_.value());
     return row;
   }
@@ -494,10 +661,8 @@ class EventWalk {
     return [this](const CrossingQueue::Entry& e) { return ranks_[e.slot].crossing == e.key; };
   }
 
-  // min(FP / D_fp, FN / D_fn) times D_fp D_fn, on the gap with these weights below.
   double scaled_min(double fp_below, double fn_below) const noexcept {
-    return std::min(fp_below * denominators_.fn,
-                    std::max(0.0, fn_total_ - fn_below) * denominators_.fp);
+    return aumtrain::scaled_min(fp_below, fn_below, fn_total_, denominators_);
   }
   double gap_min(std::size_t rank) const noexcept { return ranks_[rank].min_below; }
   double aum_at(double step) const noexcept {
@@ -507,22 +672,6 @@ class EventWalk {
   double auc_of(double area) const noexcept {
     if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
     return std::clamp(area / auc_divisor_, 0.0, 1.0);
-  }
-
-  // Area with lines of equal intercepts tied, as the scores are at step 0.
-  double area_at_zero() const {
-    CompensatedSum area;
-    for (std::size_t begin = 0; begin < lines_;) {
-      double fp = 0, fn = 0;
-      std::size_t end = begin;
-      for (; end < lines_ && ranks_[end].intercept == ranks_[begin].intercept; ++end) {
-        fp += ranks_[end].fp;
-        fn += ranks_[end].fn;
-      }
-      area.add(fp * (2.0 * ranks_[begin].fn_below + fn));
-      begin = end;
-    }
-    return area.value();
   }
 
   // I, S and the AUC area from the lines; the weights below each line too if `weights_below`.
@@ -559,10 +708,7 @@ class EventWalk {
 
   // The walk step where the line at `rank` meets the one above, or kNoCrossing.
   Key crossing_of(std::size_t rank) const noexcept {
-    const RankedLine& low = ranks_[rank];
-    const RankedLine& high = ranks_[rank + 1];
-    if (!(low.slope > high.slope)) return kNoCrossing;
-    return threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+    return crossing_key(ranks_[rank], ranks_[rank + 1]);
   }
   void schedule(std::size_t rank) {
     const Key key = crossing_of(rank);
@@ -662,7 +808,7 @@ class EventWalk {
   }
 
   WalkWorkspace& w_;
-  std::vector<RankedLine>& ranks_;
+  RankedLine* ranks_;
   std::size_t lines_;
   double fn_total_;
   Denominators denominators_;
@@ -671,6 +817,7 @@ class EventWalk {
   double auc_divisor_;
   std::size_t resync_interval_;
   std::size_t events_since_resync_ = 0;
+  double area_at_zero_;
   Key row_key_ = threshold_key(0.0);  // the step of the row being walked
   Key row_limit_ = 0;                 // the last step that still belongs to it
   bool joined_ = false;               // a crossing scheduled in this pass belongs to the row
@@ -762,8 +909,9 @@ class StopRule {
 
 template <class SlopeSum>
 LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
-                           const LineSearchParams& params, const LineSearchRowCallback& on_row) {
-  EventWalk<SlopeSum> walk(w, problem);
+                           const WalkSums<SlopeSum>& sums, const LineSearchParams& params,
+                           const LineSearchRowCallback& on_row) {
+  EventWalk<SlopeSum> walk(w, problem, sums);
   StopRule rule(params);
   LineSearchRow row = walk.first_row();
   std::size_t rows = 1;
@@ -819,7 +967,12 @@ bool on_exact_grid(std::span<const double> direction, double scale, double large
 
 struct LineSearch::Workspace : WalkWorkspace {};
 
-LineSearch::LineSearch() = default;
+LineSearch::LineSearch(int threads) : threads_(threads) {
+  if (threads < 1) {
+    throw ConfigError(
+        fmt::format("threads is {}; the line search needs at least 1 thread", threads));
+  }
+}
 LineSearch::~LineSearch() = default;
 LineSearch::LineSearch(LineSearch&&) noexcept = default;
 LineSearch& LineSearch::operator=(LineSearch&&) noexcept = default;
@@ -848,13 +1001,14 @@ LineSearchResult LineSearch::run(std::span<const double> scores,
       std::max(diffs.fp_total * denominators.fn, diffs.fn_total * denominators.fp);
   if (on_exact_grid(direction, scale, largest_min)) {
     problem.step_scale = scale;
-    build_lines(w, scores, diffs, problem, [&](std::size_t i) {
-      return -std::nearbyint(direction[i] * scale) + 0.0;
-    });
-    return walk_rows<ExactSlopeSum>(w, problem, params, on_row);
+    const auto sums = build_lines<ExactSlopeSum>(
+        w, scores, direction, diffs, problem,
+        [scale](double d) { return -std::nearbyint(d * scale) + 0.0; }, threads_);
+    return walk_rows(w, problem, sums, params, on_row);
   }
-  build_lines(w, scores, diffs, problem, [&](std::size_t i) { return -direction[i] + 0.0; });
-  return walk_rows<RoundedSlopeSum>(w, problem, params, on_row);
+  const auto sums = build_lines<RoundedSlopeSum>(
+      w, scores, direction, diffs, problem, [](double d) { return -d + 0.0; }, threads_);
+  return walk_rows(w, problem, sums, params, on_row);
 }
 
 void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,
