@@ -85,7 +85,11 @@ class CompensatedSum {
  public:
   void add(double x) noexcept {
     const double total = sum_ + x;
-    carry_ += std::abs(sum_) >= std::abs(x) ? (sum_ - total) + x : (x - total) + sum_;
+    // The rounding error of sum_ + x, exactly, by Knuth's two-sum: the same number as
+    // Neumaier's (sum_ - total) + x or (x - total) + sum_, whichever is larger, without the
+    // branch on which is larger, which terms of mixed signs make a coin flip.
+    const double x_part = total - sum_;
+    carry_ += (sum_ - (total - x_part)) + (x - x_part);
     sum_ = total;
   }
   double value() const noexcept { return sum_ + carry_; }
