@@ -165,9 +165,11 @@ static_assert(sizeof(RankedLine) == 64);
 //
 // The walk asks for the next key before it is done pushing the crossings of a row, so the
 // smallest key is taken out ahead and held; a key pushed later below it (rare: a crossing that
-// comes before every queued one) goes to a small binary heap beside it. Entries whose slot has
-// since been given another crossing are dropped when met. Buckets keep their storage between
-// walks.
+// comes before every queued one) goes to a small binary heap beside it. The queue does not know
+// which entries are out of date (their slot has since been given another crossing): the walk
+// checks the smallest and pops it if it is, so that moving entries between buckets never looks
+// at the lines, which at millions of lines are all over memory. Buckets keep their storage
+// between walks.
 class CrossingQueue {
  public:
   struct Entry {
@@ -193,51 +195,43 @@ class CrossingQueue {
     floor_ = floor;
     size_ = 0;
   }
+  /// Entries held, out-of-date ones included.
   std::size_t size() const noexcept { return size_; }
 
   void push(Key key, std::uint32_t slot) {
     ++size_;
     const Entry entry{key, slot, 0};
     if (key < floor_) {
-      early_.push_back(entry);
-      std::push_heap(early_.begin(), early_.end(), later);
+      push_early(entry);
     } else {
       append(bucket_of(key), entry);
     }
   }
 
-  /// The smallest entry for which is_current(entry) holds; false when there is none. It stays
-  /// queued until pop().
-  template <class IsCurrent>
-  bool peek(Entry& out, const IsCurrent& is_current) {
-    if (has_head_ && early_.empty() && is_current(head_)) {  // the usual case, kept inline
+  /// The smallest entry, out of date or not; false when the queue is empty. It stays queued
+  /// until pop().
+  bool top(Entry& out) {
+    if (has_head_ && early_.empty()) {  // the usual case, kept inline
       out = head_;
-      from_early_ = false;
       return true;
     }
-    return peek_further(out, is_current);
+    return top_further(out);
   }
-  /// Removes the entry the last successful peek() returned.
+  /// Removes the entry the last successful top() returned.
   void pop() {
-    if (from_early_) {
-      drop_early();
-    } else {
+    --size_;
+    if (early_.empty() || (has_head_ && early_.front().key >= head_.key)) {
       has_head_ = false;
-      --size_;
+    } else {
+      std::pop_heap(early_.begin(), early_.end(), later);
+      early_.pop_back();
     }
   }
 
  private:
-  template <class IsCurrent>
-  __attribute__((noinline)) bool peek_further(Entry& out, const IsCurrent& is_current) {
-    if (has_head_ && !is_current(head_)) {
-      has_head_ = false;
-      --size_;
-    }
-    if (!has_head_) has_head_ = take_smallest(head_, is_current);
-    while (!early_.empty() && !is_current(early_.front())) drop_early();
-    from_early_ = !early_.empty() && (!has_head_ || early_.front().key < head_.key);
-    if (from_early_) {
+  __attribute__((noinline)) bool top_further(Entry& out) {
+    if (!has_head_) has_head_ = take_smallest(head_);
+    if (!early_.empty() && (!has_head_ || early_.front().key < head_.key)) {
       out = early_.front();
       return true;
     }
@@ -256,10 +250,9 @@ class CrossingQueue {
   };
 
   static bool later(const Entry& x, const Entry& y) noexcept { return x.key > y.key; }
-  void drop_early() {
-    std::pop_heap(early_.begin(), early_.end(), later);
-    early_.pop_back();
-    --size_;
+  __attribute__((noinline)) void push_early(const Entry& entry) {
+    early_.push_back(entry);
+    std::push_heap(early_.begin(), early_.end(), later);
   }
 
   std::size_t bucket_of(Key key) const noexcept {
@@ -271,10 +264,9 @@ class CrossingQueue {
   void append(std::size_t bucket, const Entry& entry) {
     Bucket& b = buckets_[bucket];
     if (b.size == b.capacity) grow(b);
-    if (b.size == 0) {
-      nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
-      nonempty_words_ |= std::uint64_t{1} << (bucket / 64);
-    }
+    // Setting the bits every time costs less than the branch on whether they are set.
+    nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
+    nonempty_words_ |= std::uint64_t{1} << (bucket / 64);
     b.data[b.size++] = entry;
   }
   __attribute__((noinline)) static void grow(Bucket& b) {
@@ -286,46 +278,33 @@ class CrossingQueue {
   }
   void mark_empty(std::size_t bucket) noexcept {
     buckets_[bucket].size = 0;
-    nonempty_[bucket / 64] &= ~(std::uint64_t{1} << (bucket % 64));
-    if (nonempty_[bucket / 64] == 0) nonempty_words_ &= ~(std::uint64_t{1} << (bucket / 64));
+    const std::uint64_t word = nonempty_[bucket / 64] & ~(std::uint64_t{1} << (bucket % 64));
+    nonempty_[bucket / 64] = word;
+    nonempty_words_ &= ~(static_cast<std::uint64_t>(word == 0) << (bucket / 64));
   }
 
-  // Takes the smallest current entry out of the buckets, raising the floor to it.
-  template <class IsCurrent>
-  bool take_smallest(Entry& out, const IsCurrent& is_current) {
-    for (;;) {
-      if (nonempty_words_ == 0) return false;
-      const int word = std::countr_zero(nonempty_words_);
-      const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
-      Bucket& b = buckets_[bucket];
-      if (bucket == 0) {  // keys equal to the floor: any will do
-        out = b.data[--b.size];
-        if (b.size == 0) mark_empty(0);
-        if (is_current(out)) return true;
-        --size_;
-        continue;
-      }
-      std::uint32_t kept = 0, smallest = 0;
-      for (std::uint32_t i = 0; i < b.size; ++i) {
-        const Entry entry = b.data[i];
-        if (!is_current(entry)) continue;
-        if (entry.key < b.data[smallest].key || kept == 0) smallest = kept;
-        b.data[kept++] = entry;
-      }
-      size_ -= b.size - kept;
-      const std::uint32_t count = kept;
-      if (count == 0) {
-        mark_empty(bucket);
-        continue;
-      }
-      out = b.data[smallest];
-      mark_empty(bucket);
-      floor_ = out.key;
-      for (std::uint32_t i = 0; i < count; ++i) {
-        if (i != smallest) append(bucket_of(b.data[i].key), b.data[i]);
-      }
+  // Takes the smallest entry out of the buckets, raising the floor to it.
+  bool take_smallest(Entry& out) {
+    if (nonempty_words_ == 0) return false;
+    const int word = std::countr_zero(nonempty_words_);
+    const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
+    Bucket& b = buckets_[bucket];
+    if (bucket == 0) {  // keys equal to the floor: any will do
+      out = b.data[--b.size];
+      if (b.size == 0) mark_empty(0);
       return true;
     }
+    const std::uint32_t count = b.size;
+    std::uint32_t smallest = 0;
+    for (std::uint32_t i = 1; i < count; ++i) {
+      smallest = b.data[i].key < b.data[smallest].key ? i : smallest;
+    }
+    out = b.data[smallest];
+    b.data[smallest] = b.data[count - 1];
+    mark_empty(bucket);
+    floor_ = out.key;
+    for (std::uint32_t i = 0; i + 1 < count; ++i) append(bucket_of(b.data[i].key), b.data[i]);
+    return true;
   }
 
   std::array<Bucket, kBucketCount> buckets_{};
@@ -334,7 +313,6 @@ class CrossingQueue {
   std::vector<Entry> early_;          // a min-heap of keys below the floor
   Entry head_{};
   bool has_head_ = false;
-  bool from_early_ = false;
   Key floor_ = 0;
   std::size_t size_ = 0;  // entries held, out-of-date ones included
 };
@@ -599,7 +577,7 @@ class EventWalk {
   /// The next row; false when no crossings are left.
   bool next_row(LineSearchRow& row) {
     CrossingQueue::Entry first;
-    if (!w_.queue.peek(first, current())) return false;
+    if (!next_current(first)) return false;
     if (++events_since_resync_ >= resync_interval_) resync();
     row_key_ = first.key;
     const double step = key_step(first.key);
@@ -612,8 +590,10 @@ class EventWalk {
     w_.queue.pop();
     ranks_[first.slot].crossing = kNoCrossing;
     CrossingQueue::Entry entry;
-    if (!(w_.queue.peek(entry, current()) && entry.key <= limit)) {
-      // Two lines meet alone, as at most crossings.
+    if (!next_current_within(entry, limit)) {
+      // Two lines meet alone, as at most crossings. The lines of the next crossing are
+      // fetched while these are swapped: with millions of lines they are far apart in memory.
+      if (w_.queue.top(entry)) prefetch_around(entry.slot);
       joined_ = false;
       swap_adjacent(first.slot);
       row.intersections = row.intervals = 1;
@@ -640,7 +620,7 @@ class EventWalk {
       if (first != kNil) w_.met.push_back(first);
       first = kNil;
       CrossingQueue::Entry entry;
-      while (w_.queue.peek(entry, current()) && entry.key <= limit) {
+      while (next_current_within(entry, limit)) {
         w_.queue.pop();
         ranks_[entry.slot].crossing = kNoCrossing;
         w_.met.push_back(entry.slot);
@@ -655,14 +635,35 @@ class EventWalk {
   /// The step of the next crossing, if any.
   bool next_step(double& step) {
     CrossingQueue::Entry entry;
-    if (!w_.queue.peek(entry, current())) return false;
+    if (!next_current(entry)) return false;
     step = key_step(entry.key) * step_scale_;
     return true;
   }
 
  private:
-  auto current() const {
-    return [this](const CrossingQueue::Entry& e) { return ranks_[e.slot].crossing == e.key; };
+  // Asks for the lines that a crossing at `slot` reads: ranks slot - 1 to slot + 2.
+  void prefetch_around(std::uint32_t slot) const noexcept {
+    const char* first = reinterpret_cast<const char*>(ranks_ + (slot > 0 ? slot - 1 : 0));
+    for (std::size_t offset = 0; offset < 4 * sizeof(RankedLine); offset += kCacheLineBytes) {
+      __builtin_prefetch(first + offset);
+    }
+  }
+
+  // The smallest crossing that is not out of date, popping those that are; it stays queued.
+  bool next_current(CrossingQueue::Entry& entry) {
+    while (w_.queue.top(entry)) {
+      if (ranks_[entry.slot].crossing == entry.key) return true;
+      w_.queue.pop();
+    }
+    return false;
+  }
+  // The same if its key is at most `limit`.
+  bool next_current_within(CrossingQueue::Entry& entry, Key limit) {
+    while (w_.queue.top(entry) && entry.key <= limit) {
+      if (ranks_[entry.slot].crossing == entry.key) return true;
+      w_.queue.pop();
+    }
+    return false;
   }
 
   double scaled_min(double fp_below, double fn_below) const noexcept {
