@@ -191,27 +191,35 @@ class CrossingQueue {
     nonempty_.fill(0);
     nonempty_words_ = 0;
     early_.clear();
-    has_head_ = false;
+    has_head_ = head_ready_ = false;
     floor_ = floor;
     size_ = 0;
   }
   /// Entries held, out-of-date ones included.
   std::size_t size() const noexcept { return size_; }
 
-  void push(Key key, std::uint32_t slot) {
-    ++size_;
+  /// Pushes (key, slot) if `wanted`. Whether the walk has a crossing to push is a coin flip,
+  /// so the entry is written either way and only counted when wanted.
+  void push_if(bool wanted, Key key, std::uint32_t slot) {
     const Entry entry{key, slot, 0};
-    if (key < floor_) {
-      push_early(entry);
-    } else {
-      append(bucket_of(key), entry);
+    if (key < floor_) {  // rare
+      if (wanted) push_early(entry);
+      return;
     }
+    const std::size_t bucket = bucket_of(key, floor_);
+    Bucket& b = buckets_[bucket];
+    if (b.size == b.capacity) grow(b);
+    b.data[b.size] = entry;
+    b.size += wanted;
+    nonempty_[bucket / 64] |= std::uint64_t{wanted} << (bucket % 64);
+    nonempty_words_ |= std::uint64_t{wanted} << (bucket / 64);
+    size_ += wanted;
   }
 
   /// The smallest entry, out of date or not; false when the queue is empty. It stays queued
   /// until pop().
   bool top(Entry& out) {
-    if (has_head_ && early_.empty()) {  // the usual case, kept inline
+    if (head_ready_) {  // the usual case, kept inline
       out = head_;
       return true;
     }
@@ -221,16 +229,18 @@ class CrossingQueue {
   void pop() {
     --size_;
     if (early_.empty() || (has_head_ && early_.front().key >= head_.key)) {
-      has_head_ = false;
+      has_head_ = head_ready_ = false;
     } else {
       std::pop_heap(early_.begin(), early_.end(), later);
       early_.pop_back();
+      head_ready_ = has_head_ && early_.empty();
     }
   }
 
  private:
   __attribute__((noinline)) bool top_further(Entry& out) {
     if (!has_head_) has_head_ = take_smallest(head_);
+    head_ready_ = has_head_ && early_.empty();
     if (!early_.empty() && (!has_head_ || early_.front().key < head_.key)) {
       out = early_.front();
       return true;
@@ -251,23 +261,20 @@ class CrossingQueue {
 
   static bool later(const Entry& x, const Entry& y) noexcept { return x.key > y.key; }
   __attribute__((noinline)) void push_early(const Entry& entry) {
+    ++size_;
     early_.push_back(entry);
     std::push_heap(early_.begin(), early_.end(), later);
+    head_ready_ = false;
   }
 
-  std::size_t bucket_of(Key key) const noexcept {
-    if (key == floor_) return 0;
-    const int level = (63 - std::countl_zero(key ^ floor_)) / kDigitBits;
-    return 1 + static_cast<std::size_t>(level) * kDigits +
-           ((key >> (level * kDigitBits)) & (kDigits - 1));
-  }
-  void append(std::size_t bucket, const Entry& entry) {
-    Bucket& b = buckets_[bucket];
-    if (b.size == b.capacity) grow(b);
-    // Setting the bits every time costs less than the branch on whether they are set.
-    nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
-    nonempty_words_ |= std::uint64_t{1} << (bucket / 64);
-    b.data[b.size++] = entry;
+  // Bucket 0 holds keys equal to the floor; the others are named by the level of the highest
+  // byte in which a key differs from the floor and by the key's value there.
+  static std::size_t bucket_of(Key key, Key floor) noexcept {
+    const Key differing = key ^ floor;
+    const int level = (63 - std::countl_zero(differing | 1)) / kDigitBits;
+    const std::size_t bucket = 1 + static_cast<std::size_t>(level) * kDigits +
+                               ((key >> (level * kDigitBits)) & (kDigits - 1));
+    return bucket & -static_cast<std::size_t>(differing != 0);
   }
   __attribute__((noinline)) static void grow(Bucket& b) {
     const std::uint32_t capacity = b.capacity == 0 ? 16 : 2 * b.capacity;
@@ -294,17 +301,37 @@ class CrossingQueue {
       if (b.size == 0) mark_empty(0);
       return true;
     }
+    Entry* const data = b.data;
     const std::uint32_t count = b.size;
     std::uint32_t smallest = 0;
+    Key smallest_key = data[0].key;
     for (std::uint32_t i = 1; i < count; ++i) {
-      smallest = b.data[i].key < b.data[smallest].key ? i : smallest;
+      // Branch-free: which entry is smaller is a coin flip.
+      const Key key = data[i].key;
+      smallest ^= (smallest ^ i) & -static_cast<std::uint32_t>(key < smallest_key);
+      smallest_key = std::min(key, smallest_key);
     }
-    out = b.data[smallest];
-    b.data[smallest] = b.data[count - 1];
+    out = data[smallest];
+    data[smallest] = data[count - 1];
     mark_empty(bucket);
-    floor_ = out.key;
-    for (std::uint32_t i = 0; i + 1 < count; ++i) append(bucket_of(b.data[i].key), b.data[i]);
+    floor_ = smallest_key;
+    move_down(data, count - 1, smallest_key);
     return true;
+  }
+  // Moves the entries of an emptied bucket to the buckets below it, by the new floor. (They
+  // are read from its storage, which nothing is appended to meanwhile.)
+  void move_down(const Entry* entries, std::uint32_t count, Key floor) {
+    std::uint64_t words = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const Entry entry = entries[i];
+      const std::size_t bucket = bucket_of(entry.key, floor);
+      Bucket& b = buckets_[bucket];
+      if (b.size == b.capacity) grow(b);
+      b.data[b.size++] = entry;
+      nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
+      words |= std::uint64_t{1} << (bucket / 64);
+    }
+    nonempty_words_ |= words;
   }
 
   std::array<Bucket, kBucketCount> buckets_{};
@@ -313,6 +340,7 @@ class CrossingQueue {
   std::vector<Entry> early_;          // a min-heap of keys below the floor
   Entry head_{};
   bool has_head_ = false;
+  bool head_ready_ = false;  // has_head_ and early_ is empty: top() is head_
   Key floor_ = 0;
   std::size_t size_ = 0;  // entries held, out-of-date ones included
 };
@@ -340,8 +368,11 @@ double scaled_min(double fp_below, double fn_below, double fn_total,
 
 // The walk step where line `low` meets `high`, the line just above it, or kNoCrossing.
 Key crossing_key(const RankedLine& low, const RankedLine& high) noexcept {
-  if (!(low.slope > high.slope)) return kNoCrossing;
-  return threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+  // The step is computed either way (a division by zero for parallel lines does no harm):
+  // whether two adjacent lines cross is a coin flip.
+  const Key key = threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+  const Key none = -static_cast<Key>(!(low.slope > high.slope));  // kNoCrossing or 0
+  return key | none;
 }
 
 // One thread's part of building the lines: the lines of the bucket at hand, and the members of
@@ -360,6 +391,10 @@ struct WalkWorkspace {
   std::vector<std::uint32_t> met;     // slots (lower ranks of adjacent pairs) meeting in a pass
   CrossingQueue queue;
 };
+
+// Lines that fit in a core's L2 cache; the walk fetches those of the next crossing ahead when
+// there are more.
+constexpr std::size_t kCachedLines = (std::size_t{1} << 20) / sizeof(RankedLine);
 
 // The examples' slopes are read in threshold order, from all over the direction: the next
 // ones are fetched this many entries ahead.
@@ -475,9 +510,8 @@ class LineChain {
   // from another bucket, whose crossing with `line` is not known yet.
   void pass_gap(RankedLine& below, const RankedLine& line, bool first_of_bucket) {
     if (first_of_bucket) below.crossing = crossing_key(below, line);
-    if (below.crossing != kNoCrossing) {
-      queue_.push(below.crossing, static_cast<std::uint32_t>(count_ - 1));
-    }
+    queue_.push_if(below.crossing != kNoCrossing, below.crossing,
+                   static_cast<std::uint32_t>(count_ - 1));
     const double min = line.min_below;
     if (min != 0) {
       sums_.intercept.add(min * (line.intercept - below.intercept));
@@ -557,6 +591,7 @@ class EventWalk {
         min_divisor_(problem.denominators.fp * problem.denominators.fn),
         auc_divisor_(2.0 * problem.fp_total * problem.fn_total),
         resync_interval_(std::max<std::size_t>(4096, 4 * lines_)),
+        far_apart_(lines_ > kCachedLines),
         area_at_zero_(sums.area_at_zero),
         intercept_sum_(sums.intercept),
         slope_sum_(sums.slope),
@@ -593,7 +628,7 @@ class EventWalk {
     if (!next_current_within(entry, limit)) {
       // Two lines meet alone, as at most crossings. The lines of the next crossing are
       // fetched while these are swapped: with millions of lines they are far apart in memory.
-      if (w_.queue.top(entry)) prefetch_around(entry.slot);
+      if (far_apart_ && w_.queue.top(entry)) prefetch_around(entry.slot);
       joined_ = false;
       swap_adjacent(first.slot);
       row.intersections = row.intervals = 1;
@@ -715,12 +750,15 @@ class EventWalk {
   Key crossing_of(std::size_t rank) const noexcept {
     return crossing_key(ranks_[rank], ranks_[rank + 1]);
   }
+  // Gives the pair at `rank` its crossing, queued unless it is the one it had. Branch-free:
+  // whether a pair crosses is a coin flip.
   void schedule(std::size_t rank) {
     const Key key = crossing_of(rank);
-    if (key == ranks_[rank].crossing) return;
-    joined_ = joined_ || key <= row_limit_;
-    ranks_[rank].crossing = key;
-    if (key != kNoCrossing) w_.queue.push(key, static_cast<std::uint32_t>(rank));
+    Key& crossing = ranks_[rank].crossing;
+    const bool changed = key != crossing;
+    joined_ = joined_ | (changed & (key <= row_limit_));
+    crossing = key;
+    w_.queue.push_if(changed & (key != kNoCrossing), key, static_cast<std::uint32_t>(rank));
   }
   void schedule_all(Key floor) {
     w_.queue.clear(floor);
@@ -821,6 +859,7 @@ class EventWalk {
   double min_divisor_;
   double auc_divisor_;
   std::size_t resync_interval_;
+  bool far_apart_;  // too many lines to stay in a core's cache: fetch them ahead
   std::size_t events_since_resync_ = 0;
   double area_at_zero_;
   Key row_key_ = threshold_key(0.0);  // the step of the row being walked
