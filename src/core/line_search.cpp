@@ -575,6 +575,49 @@ WalkSums<SlopeSum> build_lines(WalkWorkspace& w, std::span<const double> scores,
   return sums;
 }
 
+// A row as the walk leaves it: what the fields of a LineSearchRow are divided out of, so that a
+// stop rule divides out only those it looks at.
+struct WalkRow {
+  double step = 0;           // in walk units
+  double aum_numerator = 0;  // AUM at `step`, from the sums before the row's crossings, times
+                             // D_fp D_fn
+  double slope = 0;          // S just after `step`
+  double area_tied = 0;      // AUC area at `step`, in weight units: lines that meet are tied
+  double area_after = 0;     // AUC area just after `step`
+  std::size_t intersections = 0;
+  std::size_t intervals = 0;
+};
+
+// Turns walk rows into rows: the divisions by the problem's scales.
+class RowScale {
+ public:
+  explicit RowScale(const WalkProblem& problem)
+      : step_scale_(problem.step_scale),
+        min_divisor_(problem.denominators.fp * problem.denominators.fn),
+        auc_divisor_(2.0 * problem.fp_total * problem.fn_total) {}
+
+  double step_size(const WalkRow& row) const noexcept { return row.step * step_scale_; }
+  double aum(const WalkRow& row) const noexcept {
+    return std::max(0.0, row.aum_numerator / min_divisor_);
+  }
+  double aum_slope_after(const WalkRow& row) const noexcept {
+    return row.slope / (min_divisor_ * step_scale_);
+  }
+  double auc(double area) const noexcept {
+    if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
+    return std::clamp(area / auc_divisor_, 0.0, 1.0);
+  }
+  LineSearchRow row(const WalkRow& row) const noexcept {
+    return {step_size(row), aum(row),           aum_slope_after(row), auc(row.area_tied),
+            auc(row.area_after), row.intersections, row.intervals};
+  }
+
+ private:
+  double step_scale_;
+  double min_divisor_;
+  double auc_divisor_;
+};
+
 // Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
 // summed exactly (whole-number slopes and min values) or with compensation.
 template <class SlopeSum>
@@ -588,8 +631,6 @@ class EventWalk {
         fn_total_(problem.fn_total),
         denominators_(problem.denominators),
         step_scale_(problem.step_scale),
-        min_divisor_(problem.denominators.fp * problem.denominators.fn),
-        auc_divisor_(2.0 * problem.fp_total * problem.fn_total),
         resync_interval_(std::max<std::size_t>(4096, 4 * lines_)),
         far_apart_(lines_ > kCachedLines),
         area_at_zero_(sums.area_at_zero),
@@ -600,26 +641,26 @@ class EventWalk {
 
   std::size_t lines() const noexcept { return lines_; }
 
-  LineSearchRow first_row() const {
-    LineSearchRow row;
-    row.aum = aum_at(0.0);
-    row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(area_at_zero_);
-    row.auc_after = auc_of(area_.value());
+  WalkRow first_row() const {
+    WalkRow row;
+    row.aum_numerator = aum_numerator_at(0.0);
+    row.slope = slope_;
+    row.area_tied = area_at_zero_;
+    row.area_after = area_.value();
     return row;
   }
 
   /// The next row; false when no crossings are left.
-  bool next_row(LineSearchRow& row) {
+  bool next_row(WalkRow& row) {
     CrossingQueue::Entry first;
     if (!next_current(first)) return false;
     if (++events_since_resync_ >= resync_interval_) resync();
     row_key_ = first.key;
     const double step = key_step(first.key);
     const Key limit = threshold_key(step * (1.0 + kStepTolerance));
-    row = LineSearchRow{};
-    row.step_size = step * step_scale_;
-    row.aum = aum_at(step);
+    row = WalkRow{};
+    row.step = step;
+    row.aum_numerator = aum_numerator_at(step);
     const double area_before = area_.value();
     row_limit_ = limit;
     w_.queue.pop();
@@ -640,16 +681,16 @@ class EventWalk {
     }
     // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
     if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(row_key_);
-    row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(0.5 * (area_before + area_.value()));
-    row.auc_after = auc_of(area_.value());
+    row.slope = slope_;
+    row.area_after = area_.value();
+    row.area_tied = 0.5 * (area_before + row.area_after);
     return true;
   }
 
   // Walks the passes of a row: the crossings within `limit` (and the slot `first`, already taken
   // out of the queue, unless it is kNil) meet; the crossings this creates within `limit` are the
   // next pass.
-  void walk_passes(LineSearchRow& row, Key limit, std::uint32_t first) {
+  void walk_passes(WalkRow& row, Key limit, std::uint32_t first) {
     for (;;) {
       w_.met.clear();
       if (first != kNil) w_.met.push_back(first);
@@ -705,13 +746,8 @@ class EventWalk {
     return aumtrain::scaled_min(fp_below, fn_below, fn_total_, denominators_);
   }
   double gap_min(std::size_t rank) const noexcept { return ranks_[rank].min_below; }
-  double aum_at(double step) const noexcept {
-    return std::max(0.0, (intercept_sum_.value() + slope_ * step) / min_divisor_);
-  }
-  double slope_per_step() const noexcept { return slope_ / (min_divisor_ * step_scale_); }
-  double auc_of(double area) const noexcept {
-    if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
-    return std::clamp(area / auc_divisor_, 0.0, 1.0);
+  double aum_numerator_at(double step) const noexcept {
+    return intercept_sum_.value() + slope_ * step;
   }
 
   // I, S and the AUC area from the lines; the weights below each line too if `weights_below`.
@@ -768,7 +804,7 @@ class EventWalk {
     }
   }
 
-  void process_pass(LineSearchRow& row) {
+  void process_pass(WalkRow& row) {
     std::vector<std::uint32_t>& met = w_.met;
     if (met.size() > 1) {
       std::sort(met.begin(), met.end());
@@ -856,8 +892,6 @@ class EventWalk {
   double fn_total_;
   Denominators denominators_;
   double step_scale_;
-  double min_divisor_;
-  double auc_divisor_;
   std::size_t resync_interval_;
   bool far_apart_;  // too many lines to stay in a core's cache: fetch them ahead
   std::size_t events_since_resync_ = 0;
@@ -871,25 +905,32 @@ class EventWalk {
   CompensatedSum area_;
 };
 
+// x if `condition`, else y, without a branch (which the compiler would otherwise take for doubles).
+double select(bool condition, double x, double y) noexcept {
+  const std::uint64_t mask = -static_cast<std::uint64_t>(condition);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) & mask) |
+                               (std::bit_cast<std::uint64_t>(y) & ~mask));
+}
+
 // Applies a stop rule to the rows as they come and keeps what it chooses.
 class StopRule {
  public:
-  explicit StopRule(const LineSearchParams& params) : params_(params) {}
+  StopRule(const LineSearchParams& params, const RowScale& scale)
+      : params_(params), scale_(scale) {}
 
   /// Takes row number `index`; false once the rule is met and the walk should stop.
-  bool wants_more(const LineSearchRow& row, std::size_t index) {
-    if (index == 0) best_ = row;
+  bool wants_more(const WalkRow& row, std::size_t index) {
+    if (index == 0) start(row);
     switch (params_.stop) {
       case LineSearchStop::rows:
         return index + 1 < params_.max_rows;
       case LineSearchStop::min_aum:
-        return row.aum_slope_after < 0;
-      case LineSearchStop::least_aum_within_cap:
-        if (row.aum < best_.aum) {
-          best_ = row;
-          best_index_ = index;
-        }
+        return scale_.aum_slope_after(row) < 0;
+      case LineSearchStop::least_aum_within_cap: {
+        const double aum = scale_.aum(row);
+        keep_if(aum < best_value_, row, index, aum);
         return true;
+      }
       case LineSearchStop::max_auc:
         return take_auc_row(row, index);
     }
@@ -901,51 +942,68 @@ class StopRule {
 
   /// The chosen row, given the last row walked (number `last_index`) and, when there is one
   /// (has_next), the step of the next crossing.
-  LineSearchResult choose(const LineSearchRow& last, std::size_t last_index, bool has_next,
+  LineSearchResult choose(const WalkRow& last, std::size_t last_index, bool has_next,
                           double next_step) const {
+    const LineSearchRow best = scale_.row(best_[best_slot_]);
     LineSearchResult result;
-    result.chosen = best_;
+    result.chosen = best;
     result.chosen_row = best_index_;
     if (params_.stop == LineSearchStop::rows || params_.stop == LineSearchStop::min_aum) {
-      result.chosen = last;  // the least AUM too when min_aum's walk was cut short
+      result.chosen = scale_.row(last);  // the least AUM too when min_aum's walk was cut short
       result.chosen_row = last_index;
     }
     if (params_.stop != LineSearchStop::max_auc) return result;
-    double end = best_.step_size > 0 ? 2.0 * best_.step_size : 1.0;
+    double end = best.step_size > 0 ? 2.0 * best.step_size : 1.0;
     if (has_best_end_) {
       end = best_end_;
     } else if (has_next) {
       end = next_step;
     }
     LineSearchRow& chosen = result.chosen;
-    const double middle = 0.5 * (best_.step_size + end);
-    chosen.aum =
-        std::max(0.0, best_.aum + best_.aum_slope_after * (middle - best_.step_size));
+    const double middle = 0.5 * (best.step_size + end);
+    chosen.aum = std::max(0.0, best.aum + best.aum_slope_after * (middle - best.step_size));
     chosen.step_size = middle;
-    chosen.auc = chosen.auc_after = best_.auc_after;
+    chosen.auc = chosen.auc_after = best.auc_after;
     chosen.intersections = chosen.intervals = 0;
     return result;
   }
 
  private:
-  bool take_auc_row(const LineSearchRow& row, std::size_t index) {
-    if (index == best_index_ + 1 && !has_best_end_ && index > 0) {
-      best_end_ = row.step_size;
-      has_best_end_ = true;
-    }
-    if (index == 0 || row.auc_after > best_.auc_after) {
-      best_ = row;
-      best_index_ = index;
-      has_best_end_ = false;
-    }
+  // Row 0 is the best so far; best_value_ is what the rule compares.
+  void start(const WalkRow& row) {
+    best_[best_slot_] = row;
+    best_value_ = params_.stop == LineSearchStop::max_auc ? scale_.auc(row.area_after)
+                                                          : scale_.aum(row);
+  }
+  // Makes `row` the best if `better`, `value` being what the rule compares. Rows come fast and
+  // whether one is better is often a coin flip, so it is written either way, into the slot that
+  // is not the best, which becomes the best.
+  void keep_if(bool better, const WalkRow& row, std::size_t index, double value) noexcept {
+    best_[best_slot_ ^ 1] = row;
+    best_slot_ ^= static_cast<unsigned>(better);
+    best_index_ = better ? index : best_index_;
+    best_value_ = select(better, value, best_value_);
+  }
+
+  bool take_auc_row(const WalkRow& row, std::size_t index) {
+    const double auc_after = scale_.auc(row.area_after);
+    const bool ends_best = index == best_index_ + 1;
+    best_end_ = select(ends_best, scale_.step_size(row), best_end_);
+    has_best_end_ = has_best_end_ | ends_best;
+    const bool better = (index == 0) | (auc_after > best_value_);
+    keep_if(better, row, index, auc_after);
+    has_best_end_ = has_best_end_ & !better;
     // An undefined AUC (one class) cannot get better: stop at once.
-    if (std::isnan(row.auc_after)) return false;
-    return !(row.auc_after < best_.auc_after - kAucDrop);
+    if (std::isnan(auc_after)) return false;
+    return !(auc_after < best_value_ - kAucDrop);
   }
 
   LineSearchParams params_;
-  LineSearchRow best_;
+  RowScale scale_;
+  WalkRow best_[2];  // the best row so far is best_[best_slot_]
+  unsigned best_slot_ = 0;
   std::size_t best_index_ = 0;
+  double best_value_ = 0;  // its AUM (least_aum_within_cap) or AUC after (max_auc)
   double best_end_ = 0;
   bool has_best_end_ = false;
   bool met_ = false;
@@ -956,10 +1014,11 @@ LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
                            const WalkSums<SlopeSum>& sums, const LineSearchParams& params,
                            const LineSearchRowCallback& on_row) {
   EventWalk<SlopeSum> walk(w, problem, sums);
-  StopRule rule(params);
-  LineSearchRow row = walk.first_row();
+  const RowScale scale(problem);
+  StopRule rule(params, scale);
+  WalkRow row = walk.first_row();
   std::size_t rows = 1;
-  if (on_row) on_row(row);
+  if (on_row) on_row(scale.row(row));
   bool more = rule.wants_more(row, 0);
   bool exhausted = false;
   while (more) {
@@ -968,7 +1027,7 @@ LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
       exhausted = true;
       break;
     }
-    if (on_row) on_row(row);
+    if (on_row) on_row(scale.row(row));
     more = rule.wants_more(row, rows++);
   }
   if (!more) rule.set_met();
