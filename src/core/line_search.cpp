@@ -225,6 +225,21 @@ class CrossingQueue {
     }
     return top_further(out);
   }
+  /// The slot of the entry that will likely come after the one top() returns, or kNil: a hint
+  /// for fetching memory ahead, found without moving anything.
+  std::uint32_t slot_after_top() const noexcept {
+    if (nonempty_words_ == 0) return kNil;
+    const int word = std::countr_zero(nonempty_words_);
+    const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
+    const Bucket& b = buckets_[bucket];
+    if (bucket == 0 || b.size > kHintScan) return b.data[b.size - 1].slot;
+    std::uint32_t smallest = 0;
+    for (std::uint32_t i = 1; i < b.size; ++i) {
+      if (b.data[i].key < b.data[smallest].key) smallest = i;
+    }
+    return b.data[smallest].slot;
+  }
+
   /// Removes the entry the last successful top() returned.
   void pop() {
     --size_;
@@ -249,6 +264,7 @@ class CrossingQueue {
     return has_head_;
   }
 
+  static constexpr std::uint32_t kHintScan = 8;  // larger buckets: the hint is a guess
   static constexpr int kDigitBits = 8;
   static constexpr int kDigits = 1 << kDigitBits;
   static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
@@ -667,9 +683,14 @@ class EventWalk {
     ranks_[first.slot].crossing = kNoCrossing;
     CrossingQueue::Entry entry;
     if (!next_current_within(entry, limit)) {
-      // Two lines meet alone, as at most crossings. The lines of the next crossing are
-      // fetched while these are swapped: with millions of lines they are far apart in memory.
-      if (far_apart_ && w_.queue.top(entry)) prefetch_around(entry.slot);
+      // Two lines meet alone, as at most crossings. The lines of the next crossing, and of
+      // the one likely after it, are fetched while these are swapped: with millions of lines
+      // they are far apart in memory, and one crossing's work is shorter than a fetch.
+      if (far_apart_ && w_.queue.top(entry)) {
+        prefetch_around(entry.slot);
+        const std::uint32_t after = w_.queue.slot_after_top();
+        if (after != kNil) prefetch_around(after);
+      }
       joined_ = false;
       swap_adjacent(first.slot);
       row.intersections = row.intervals = 1;
