@@ -175,7 +175,6 @@ class CrossingQueue {
   struct Entry {
     Key key;
     std::uint32_t slot;
-    std::uint32_t unused;
   };
 
   CrossingQueue() = default;
@@ -201,15 +200,16 @@ class CrossingQueue {
   /// Pushes (key, slot) if `wanted`. Whether the walk has a crossing to push is a coin flip,
   /// so the entry is written either way and only counted when wanted.
   void push_if(bool wanted, Key key, std::uint32_t slot) {
-    const Entry entry{key, slot, 0};
     if (key < floor_) {  // rare
-      if (wanted) push_early(entry);
+      if (wanted) push_early({key, slot});
       return;
     }
     const std::size_t bucket = bucket_of(key, floor_);
     Bucket& b = buckets_[bucket];
     if (b.size == b.capacity) grow(b);
-    b.data[b.size] = entry;
+    Entry& entry = b.data[b.size];
+    entry.key = key;
+    entry.slot = slot;
     b.size += wanted;
     nonempty_[bucket / 64] |= std::uint64_t{wanted} << (bucket % 64);
     nonempty_words_ |= std::uint64_t{wanted} << (bucket / 64);
@@ -219,11 +219,15 @@ class CrossingQueue {
   /// The smallest entry, out of date or not; false when the queue is empty. It stays queued
   /// until pop().
   bool top(Entry& out) {
-    if (head_ready_) {  // the usual case, kept inline
-      out = head_;
-      return true;
+    if (!head_ready_) {
+      // After a pop, with no key below the floor (as nearly always): the next entry is taken
+      // here, inline.
+      if (has_head_ || !early_.empty()) return top_further(out);
+      if (!take_smallest(head_)) return false;
+      has_head_ = head_ready_ = true;
     }
-    return top_further(out);
+    out = head_;
+    return true;
   }
   /// The slot of the entry that will likely come after the one top() returns, or kNil: a hint
   /// for fetching memory ahead, found without moving anything.
@@ -232,7 +236,7 @@ class CrossingQueue {
     const int word = std::countr_zero(nonempty_words_);
     const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
     const Bucket& b = buckets_[bucket];
-    if (bucket == 0 || b.size > kHintScan) return b.data[b.size - 1].slot;
+    if (bucket == equal_bucket() || b.size > kHintScan) return b.data[b.size - 1].slot;
     std::uint32_t smallest = 0;
     for (std::uint32_t i = 1; i < b.size; ++i) {
       if (b.data[i].key < b.data[smallest].key) smallest = i;
@@ -265,9 +269,9 @@ class CrossingQueue {
   }
 
   static constexpr std::uint32_t kHintScan = 8;  // larger buckets: the hint is a guess
-  static constexpr int kDigitBits = 8;
-  static constexpr int kDigits = 1 << kDigitBits;
-  static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
+  static constexpr unsigned kDigitBits = 8;
+  static constexpr unsigned kDigits = 1u << kDigitBits;
+  static constexpr std::size_t kBucketCount = (64 / kDigitBits) * kDigits;
   static constexpr std::size_t kMaskWords = (kBucketCount + 63) / 64;
   struct Bucket {
     Entry* data = nullptr;
@@ -283,15 +287,14 @@ class CrossingQueue {
     head_ready_ = false;
   }
 
-  // Bucket 0 holds keys equal to the floor; the others are named by the level of the highest
-  // byte in which a key differs from the floor and by the key's value there.
+  // A key goes to the bucket named by the level of the highest byte in which it differs from
+  // the floor and by its value there. At level 0 that value is the floor's only for keys equal
+  // to it, which thus have a bucket of their own, and at higher levels never.
   static std::size_t bucket_of(Key key, Key floor) noexcept {
-    const Key differing = key ^ floor;
-    const int level = (63 - std::countl_zero(differing | 1)) / kDigitBits;
-    const std::size_t bucket = 1 + static_cast<std::size_t>(level) * kDigits +
-                               ((key >> (level * kDigitBits)) & (kDigits - 1));
-    return bucket & -static_cast<std::size_t>(differing != 0);
+    const auto level = static_cast<unsigned>(std::bit_width((key ^ floor) | 1) - 1) / kDigitBits;
+    return std::size_t{level} * kDigits + ((key >> (level * kDigitBits)) & (kDigits - 1));
   }
+  std::size_t equal_bucket() const noexcept { return floor_ & (kDigits - 1); }
   __attribute__((noinline)) static void grow(Bucket& b) {
     const std::uint32_t capacity = b.capacity == 0 ? 16 : 2 * b.capacity;
     void* data = std::realloc(b.data, capacity * sizeof(Entry));
@@ -312,11 +315,24 @@ class CrossingQueue {
     const int word = std::countr_zero(nonempty_words_);
     const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
     Bucket& b = buckets_[bucket];
-    if (bucket == 0) {  // keys equal to the floor: any will do
+    if (bucket == equal_bucket()) {  // keys equal to the floor: any will do
       out = b.data[--b.size];
-      if (b.size == 0) mark_empty(0);
+      if (b.size == 0) mark_empty(bucket);
       return true;
     }
+    if (b.size == 1) {  // the usual case: one key in the lowest bucket
+      out = b.data[0];
+      mark_empty(bucket);
+      floor_ = out.key;
+      return true;
+    }
+    split_bucket(bucket, out);
+    return true;
+  }
+  // Takes the smallest of the entries of a bucket out, raises the floor to it and moves the
+  // others down.
+  __attribute__((noinline)) void split_bucket(std::size_t bucket, Entry& out) {
+    Bucket& b = buckets_[bucket];
     Entry* const data = b.data;
     const std::uint32_t count = b.size;
     std::uint32_t smallest = 0;
@@ -332,7 +348,6 @@ class CrossingQueue {
     mark_empty(bucket);
     floor_ = smallest_key;
     move_down(data, count - 1, smallest_key);
-    return true;
   }
   // Moves the entries of an emptied bucket to the buckets below it, by the new floor. (They
   // are read from its storage, which nothing is appended to meanwhile.)
