@@ -329,28 +329,24 @@ class CrossingQueue {
     split_bucket(bucket, out);
     return true;
   }
-  // Takes the smallest of the entries of a bucket out, raises the floor to it and moves the
-  // others down.
+  // Raises the floor to the smallest key of a bucket, moves its entries down by it, and takes
+  // out the smallest, which is then in the bucket of keys equal to the floor.
   __attribute__((noinline)) void split_bucket(std::size_t bucket, Entry& out) {
     Bucket& b = buckets_[bucket];
-    Entry* const data = b.data;
+    const Entry* const data = b.data;
     const std::uint32_t count = b.size;
-    std::uint32_t smallest = 0;
-    Key smallest_key = data[0].key;
-    for (std::uint32_t i = 1; i < count; ++i) {
-      // Branch-free: which entry is smaller is a coin flip.
-      const Key key = data[i].key;
-      smallest ^= (smallest ^ i) & -static_cast<std::uint32_t>(key < smallest_key);
-      smallest_key = std::min(key, smallest_key);
-    }
-    out = data[smallest];
-    data[smallest] = data[count - 1];
+    Key smallest = data[0].key;
+    for (std::uint32_t i = 1; i < count; ++i) smallest = std::min(smallest, data[i].key);
     mark_empty(bucket);
-    floor_ = smallest_key;
-    move_down(data, count - 1, smallest_key);
+    floor_ = smallest;
+    move_down(data, count, smallest);
+    Bucket& equal = buckets_[equal_bucket()];
+    out = equal.data[--equal.size];
+    if (equal.size == 0) mark_empty(equal_bucket());
   }
-  // Moves the entries of an emptied bucket to the buckets below it, by the new floor. (They
-  // are read from its storage, which nothing is appended to meanwhile.)
+  // Moves the entries of an emptied bucket to the buckets below it, by the new floor. They are
+  // read from its storage, which is only appended to when it holds keys all equal to the new
+  // floor: then each entry is written back at or before where it is read from.
   void move_down(const Entry* entries, std::uint32_t count, Key floor) {
     std::uint64_t words = 0;
     for (std::uint32_t i = 0; i < count; ++i) {
@@ -693,7 +689,6 @@ class EventWalk {
     row.step = step;
     row.aum_numerator = aum_numerator_at(step);
     const double area_before = area_.value();
-    row_limit_ = limit;
     w_.queue.pop();
     ranks_[first.slot].crossing = kNoCrossing;
     CrossingQueue::Entry entry;
@@ -706,12 +701,12 @@ class EventWalk {
         const std::uint32_t after = w_.queue.slot_after_top();
         if (after != kNil) prefetch_around(after);
       }
-      joined_ = false;
       swap_adjacent(first.slot);
       row.intersections = row.intervals = 1;
-      if (first.slot > 0) schedule(first.slot - 1);
-      if (first.slot + 2 < lines_) schedule(first.slot + 1);
-      if (joined_) walk_passes(row, limit, kNil);
+      bool joined = false;
+      if (first.slot > 0) joined = schedule(first.slot - 1, limit);
+      if (first.slot + 2 < lines_) joined |= schedule(first.slot + 1, limit);
+      if (joined) walk_passes(row, limit, kNil);
     } else {
       walk_passes(row, limit, first.slot);
     }
@@ -738,9 +733,8 @@ class EventWalk {
         w_.met.push_back(entry.slot);
       }
       if (w_.met.empty()) return;
-      joined_ = false;
-      process_pass(row);
-      if (!joined_) return;  // no crossing found in this pass belongs to the row
+      // Done unless a crossing found in this pass belongs to the row.
+      if (!process_pass(row, limit)) return;
     }
   }
 
@@ -822,25 +816,28 @@ class EventWalk {
   Key crossing_of(std::size_t rank) const noexcept {
     return crossing_key(ranks_[rank], ranks_[rank + 1]);
   }
-  // Gives the pair at `rank` its crossing, queued unless it is the one it had. Branch-free:
-  // whether a pair crosses is a coin flip.
-  void schedule(std::size_t rank) {
+  // Gives the pair at `rank` its crossing, queued unless it is the one it had; true if that is
+  // a new crossing at most `limit`, in the row being walked. Branch-free: whether a pair
+  // crosses is a coin flip.
+  bool schedule(std::size_t rank, Key limit) {
     const Key key = crossing_of(rank);
     Key& crossing = ranks_[rank].crossing;
     const bool changed = key != crossing;
-    joined_ = joined_ | (changed & (key <= row_limit_));
     crossing = key;
     w_.queue.push_if(changed & (key != kNoCrossing), key, static_cast<std::uint32_t>(rank));
+    return changed & (key <= limit);
   }
   void schedule_all(Key floor) {
     w_.queue.clear(floor);
     for (std::size_t r = 0; r + 1 < lines_; ++r) {
       ranks_[r].crossing = kNoCrossing;
-      schedule(r);
+      schedule(r, 0);
     }
   }
 
-  void process_pass(WalkRow& row) {
+  // Swaps or reverses the runs of lines that meet at the slots in `met`; true if that gives a
+  // crossing at most `limit`.
+  bool process_pass(WalkRow& row, Key limit) {
     std::vector<std::uint32_t>& met = w_.met;
     if (met.size() > 1) {
       std::sort(met.begin(), met.end());
@@ -859,13 +856,15 @@ class EventWalk {
       row.intervals += last_rank - first_rank;
       k = end;
     }
+    bool joined = false;
     for (std::size_t k = 0; k < met.size();) {
       std::size_t end = k + 1;
       while (end < met.size() && met[end] == met[end - 1] + 1) ++end;
-      if (met[k] > 0) schedule(met[k] - 1);
-      if (met[end - 1] + 2 < lines_) schedule(met[end - 1] + 1);
+      if (met[k] > 0) joined |= schedule(met[k] - 1, limit);
+      if (met[end - 1] + 2 < lines_) joined |= schedule(met[end - 1] + 1, limit);
       k = end;
     }
+    return joined;
   }
 
   // Two lines meet alone: only the gap between them gets another line below it.
@@ -933,8 +932,6 @@ class EventWalk {
   std::size_t events_since_resync_ = 0;
   double area_at_zero_;
   Key row_key_ = threshold_key(0.0);  // the step of the row being walked
-  Key row_limit_ = 0;                 // the last step that still belongs to it
-  bool joined_ = false;               // a crossing scheduled in this pass belongs to the row
   CompensatedSum intercept_sum_;
   SlopeSum slope_sum_;
   double slope_ = 0;  // slope_sum_ as a double, converted when it changes
