@@ -172,7 +172,8 @@ static_assert(sizeof(RankedLine) == 64);
 // between walks.
 class CrossingQueue {
  public:
-  struct Entry {
+  // Packed into 12 bytes: the buckets in use are then fewer cache lines.
+  struct __attribute__((packed)) Entry {
     Key key;
     std::uint32_t slot;
   };
