@@ -336,8 +336,13 @@ class CrossingQueue {
     Bucket& b = buckets_[bucket];
     const Entry* const data = b.data;
     const std::uint32_t count = b.size;
-    Key smallest = data[0].key;
-    for (std::uint32_t i = 1; i < count; ++i) smallest = std::min(smallest, data[i].key);
+    // Two running minimums, to halve the chain of dependent steps.
+    Key smallest = data[0].key, other = data[count - 1].key;
+    for (std::uint32_t i = 1; i + 1 < count; i += 2) {
+      smallest = std::min(smallest, data[i].key);
+      other = std::min(other, data[i + 1].key);
+    }
+    smallest = std::min(smallest, other);
     mark_empty(bucket);
     floor_ = smallest;
     move_down(data, count, smallest);
