@@ -55,6 +55,8 @@
 #include "aumtrain/core/aum_kernel.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/threshold_sort.hpp"
+#include "block.hpp"
+#include "thread_team.hpp"
 
 namespace aumtrain {
 namespace {
@@ -83,7 +85,11 @@ class CompensatedSum {
  public:
   void add(double x) noexcept {
     const double total = sum_ + x;
-    carry_ += std::abs(sum_) >= std::abs(x) ? (sum_ - total) + x : (x - total) + sum_;
+    // The rounding error of sum_ + x, exactly, by Knuth's two-sum: the same number as
+    // Neumaier's (sum_ - total) + x or (x - total) + sum_, whichever is larger, without the
+    // branch on which is larger, which terms of mixed signs make a coin flip.
+    const double x_part = total - sum_;
+    carry_ += (sum_ - (total - x_part)) + (x - x_part);
     sum_ = total;
   }
   double value() const noexcept { return sum_ + carry_; }
@@ -159,15 +165,17 @@ static_assert(sizeof(RankedLine) == 64);
 //
 // The walk asks for the next key before it is done pushing the crossings of a row, so the
 // smallest key is taken out ahead and held; a key pushed later below it (rare: a crossing that
-// comes before every queued one) goes to a small binary heap beside it. Entries whose slot has
-// since been given another crossing are dropped when met. Buckets keep their storage between
-// walks.
+// comes before every queued one) goes to a small binary heap beside it. The queue does not know
+// which entries are out of date (their slot has since been given another crossing): the walk
+// checks the smallest and pops it if it is, so that moving entries between buckets never looks
+// at the lines, which at millions of lines are all over memory. Buckets keep their storage
+// between walks.
 class CrossingQueue {
  public:
-  struct Entry {
+  // Packed into 12 bytes: the buckets in use are then fewer cache lines.
+  struct __attribute__((packed)) Entry {
     Key key;
     std::uint32_t slot;
-    std::uint32_t unused;
   };
 
   CrossingQueue() = default;
@@ -183,55 +191,77 @@ class CrossingQueue {
     nonempty_.fill(0);
     nonempty_words_ = 0;
     early_.clear();
-    has_head_ = false;
+    has_head_ = head_ready_ = false;
     floor_ = floor;
     size_ = 0;
   }
+  /// Entries held, out-of-date ones included.
   std::size_t size() const noexcept { return size_; }
 
-  void push(Key key, std::uint32_t slot) {
-    ++size_;
-    const Entry entry{key, slot, 0};
-    if (key < floor_) {
-      early_.push_back(entry);
-      std::push_heap(early_.begin(), early_.end(), later);
-    } else {
-      append(bucket_of(key), entry);
+  /// Pushes (key, slot) if `wanted`. Whether the walk has a crossing to push is a coin flip,
+  /// so the entry is written either way and only counted when wanted.
+  void push_if(bool wanted, Key key, std::uint32_t slot) {
+    if (key < floor_) {  // rare
+      if (wanted) push_early({key, slot});
+      return;
     }
+    const std::size_t bucket = bucket_of(key, floor_);
+    Bucket& b = buckets_[bucket];
+    if (b.size == b.capacity) grow(b);
+    Entry& entry = b.data[b.size];
+    entry.key = key;
+    entry.slot = slot;
+    b.size += wanted;
+    nonempty_[bucket / 64] |= std::uint64_t{wanted} << (bucket % 64);
+    nonempty_words_ |= std::uint64_t{wanted} << (bucket / 64);
+    size_ += wanted;
   }
 
-  /// The smallest entry for which is_current(entry) holds; false when there is none. It stays
-  /// queued until pop().
-  template <class IsCurrent>
-  bool peek(Entry& out, const IsCurrent& is_current) {
-    if (has_head_ && early_.empty() && is_current(head_)) {  // the usual case, kept inline
-      out = head_;
-      from_early_ = false;
-      return true;
+  /// The smallest entry, out of date or not; false when the queue is empty. It stays queued
+  /// until pop().
+  bool top(Entry& out) {
+    if (!head_ready_) {
+      // After a pop, with no key below the floor (as nearly always): the next entry is taken
+      // here, inline.
+      if (has_head_ || !early_.empty()) return top_further(out);
+      if (!take_smallest(head_)) return false;
+      has_head_ = head_ready_ = true;
     }
-    return peek_further(out, is_current);
+    out = head_;
+    return true;
   }
-  /// Removes the entry the last successful peek() returned.
+  /// The slot of the entry that will likely come after the one top() returns, or kNil: a hint
+  /// for fetching memory ahead, found without moving anything.
+  std::uint32_t slot_after_top() const noexcept {
+    if (nonempty_words_ == 0) return kNil;
+    const int word = std::countr_zero(nonempty_words_);
+    const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
+    const Bucket& b = buckets_[bucket];
+    if (bucket == equal_bucket() || b.size > kHintScan) return b.data[b.size - 1].slot;
+    std::uint32_t smallest = 0;
+    for (std::uint32_t i = 1; i < b.size; ++i) {
+      if (b.data[i].key < b.data[smallest].key) smallest = i;
+    }
+    return b.data[smallest].slot;
+  }
+
+  /// Removes the entry the last successful top() returned.
   void pop() {
-    if (from_early_) {
-      drop_early();
+    --size_;
+    if (early_.empty() || (has_head_ && early_.front().key >= head_.key)) {
+      has_head_ = head_ready_ = false;
     } else {
-      has_head_ = false;
-      --size_;
+      std::pop_heap(early_.begin(), early_.end(), later);
+      early_.pop_back();
+      head_ready_ = has_head_ && early_.empty();
     }
   }
 
  private:
-  template <class IsCurrent>
-  __attribute__((noinline)) bool peek_further(Entry& out, const IsCurrent& is_current) {
-    if (has_head_ && !is_current(head_)) {
-      has_head_ = false;
-      --size_;
-    }
-    if (!has_head_) has_head_ = take_smallest(head_, is_current);
-    while (!early_.empty() && !is_current(early_.front())) drop_early();
-    from_early_ = !early_.empty() && (!has_head_ || early_.front().key < head_.key);
-    if (from_early_) {
+  __attribute__((noinline)) bool top_further(Entry& out) {
+    if (!has_head_) has_head_ = take_smallest(head_);
+    head_ready_ = has_head_ && early_.empty();
+    if (!early_.empty() && (!has_head_ || early_.front().key < head_.key)) {
       out = early_.front();
       return true;
     }
@@ -239,9 +269,10 @@ class CrossingQueue {
     return has_head_;
   }
 
-  static constexpr int kDigitBits = 8;
-  static constexpr int kDigits = 1 << kDigitBits;
-  static constexpr std::size_t kBucketCount = 1 + (64 / kDigitBits) * kDigits;
+  static constexpr std::uint32_t kHintScan = 8;  // larger buckets: the hint is a guess
+  static constexpr unsigned kDigitBits = 8;
+  static constexpr unsigned kDigits = 1u << kDigitBits;
+  static constexpr std::size_t kBucketCount = (64 / kDigitBits) * kDigits;
   static constexpr std::size_t kMaskWords = (kBucketCount + 63) / 64;
   struct Bucket {
     Entry* data = nullptr;
@@ -250,27 +281,21 @@ class CrossingQueue {
   };
 
   static bool later(const Entry& x, const Entry& y) noexcept { return x.key > y.key; }
-  void drop_early() {
-    std::pop_heap(early_.begin(), early_.end(), later);
-    early_.pop_back();
-    --size_;
+  __attribute__((noinline)) void push_early(const Entry& entry) {
+    ++size_;
+    early_.push_back(entry);
+    std::push_heap(early_.begin(), early_.end(), later);
+    head_ready_ = false;
   }
 
-  std::size_t bucket_of(Key key) const noexcept {
-    if (key == floor_) return 0;
-    const int level = (63 - std::countl_zero(key ^ floor_)) / kDigitBits;
-    return 1 + static_cast<std::size_t>(level) * kDigits +
-           ((key >> (level * kDigitBits)) & (kDigits - 1));
+  // A key goes to the bucket named by the level of the highest byte in which it differs from
+  // the floor and by its value there. At level 0 that value is the floor's only for keys equal
+  // to it, which thus have a bucket of their own, and at higher levels never.
+  static std::size_t bucket_of(Key key, Key floor) noexcept {
+    const auto level = static_cast<unsigned>(std::bit_width((key ^ floor) | 1) - 1) / kDigitBits;
+    return std::size_t{level} * kDigits + ((key >> (level * kDigitBits)) & (kDigits - 1));
   }
-  void append(std::size_t bucket, const Entry& entry) {
-    Bucket& b = buckets_[bucket];
-    if (b.size == b.capacity) grow(b);
-    if (b.size == 0) {
-      nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
-      nonempty_words_ |= std::uint64_t{1} << (bucket / 64);
-    }
-    b.data[b.size++] = entry;
-  }
+  std::size_t equal_bucket() const noexcept { return floor_ & (kDigits - 1); }
   __attribute__((noinline)) static void grow(Bucket& b) {
     const std::uint32_t capacity = b.capacity == 0 ? 16 : 2 * b.capacity;
     void* data = std::realloc(b.data, capacity * sizeof(Entry));
@@ -280,46 +305,66 @@ class CrossingQueue {
   }
   void mark_empty(std::size_t bucket) noexcept {
     buckets_[bucket].size = 0;
-    nonempty_[bucket / 64] &= ~(std::uint64_t{1} << (bucket % 64));
-    if (nonempty_[bucket / 64] == 0) nonempty_words_ &= ~(std::uint64_t{1} << (bucket / 64));
+    const std::uint64_t word = nonempty_[bucket / 64] & ~(std::uint64_t{1} << (bucket % 64));
+    nonempty_[bucket / 64] = word;
+    nonempty_words_ &= ~(static_cast<std::uint64_t>(word == 0) << (bucket / 64));
   }
 
-  // Takes the smallest current entry out of the buckets, raising the floor to it.
-  template <class IsCurrent>
-  bool take_smallest(Entry& out, const IsCurrent& is_current) {
-    for (;;) {
-      if (nonempty_words_ == 0) return false;
-      const int word = std::countr_zero(nonempty_words_);
-      const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
-      Bucket& b = buckets_[bucket];
-      if (bucket == 0) {  // keys equal to the floor: any will do
-        out = b.data[--b.size];
-        if (b.size == 0) mark_empty(0);
-        if (is_current(out)) return true;
-        --size_;
-        continue;
-      }
-      std::uint32_t kept = 0, smallest = 0;
-      for (std::uint32_t i = 0; i < b.size; ++i) {
-        const Entry entry = b.data[i];
-        if (!is_current(entry)) continue;
-        if (entry.key < b.data[smallest].key || kept == 0) smallest = kept;
-        b.data[kept++] = entry;
-      }
-      size_ -= b.size - kept;
-      const std::uint32_t count = kept;
-      if (count == 0) {
-        mark_empty(bucket);
-        continue;
-      }
-      out = b.data[smallest];
-      mark_empty(bucket);
-      floor_ = out.key;
-      for (std::uint32_t i = 0; i < count; ++i) {
-        if (i != smallest) append(bucket_of(b.data[i].key), b.data[i]);
-      }
+  // Takes the smallest entry out of the buckets, raising the floor to it.
+  bool take_smallest(Entry& out) {
+    if (nonempty_words_ == 0) return false;
+    const int word = std::countr_zero(nonempty_words_);
+    const std::size_t bucket = word * 64 + std::countr_zero(nonempty_[word]);
+    Bucket& b = buckets_[bucket];
+    if (bucket == equal_bucket()) {  // keys equal to the floor: any will do
+      out = b.data[--b.size];
+      if (b.size == 0) mark_empty(bucket);
       return true;
     }
+    if (b.size == 1) {  // the usual case: one key in the lowest bucket
+      out = b.data[0];
+      mark_empty(bucket);
+      floor_ = out.key;
+      return true;
+    }
+    split_bucket(bucket, out);
+    return true;
+  }
+  // Raises the floor to the smallest key of a bucket, moves its entries down by it, and takes
+  // out the smallest, which is then in the bucket of keys equal to the floor.
+  __attribute__((noinline)) void split_bucket(std::size_t bucket, Entry& out) {
+    Bucket& b = buckets_[bucket];
+    const Entry* const data = b.data;
+    const std::uint32_t count = b.size;
+    // Two running minimums, to halve the chain of dependent steps.
+    Key smallest = data[0].key, other = data[count - 1].key;
+    for (std::uint32_t i = 1; i + 1 < count; i += 2) {
+      smallest = std::min(smallest, data[i].key);
+      other = std::min(other, data[i + 1].key);
+    }
+    smallest = std::min(smallest, other);
+    mark_empty(bucket);
+    floor_ = smallest;
+    move_down(data, count, smallest);
+    Bucket& equal = buckets_[equal_bucket()];
+    out = equal.data[--equal.size];
+    if (equal.size == 0) mark_empty(equal_bucket());
+  }
+  // Moves the entries of an emptied bucket to the buckets below it, by the new floor. They are
+  // read from its storage, which is only appended to when it holds keys all equal to the new
+  // floor: then each entry is written back at or before where it is read from.
+  void move_down(const Entry* entries, std::uint32_t count, Key floor) {
+    std::uint64_t words = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const Entry entry = entries[i];
+      const std::size_t bucket = bucket_of(entry.key, floor);
+      Bucket& b = buckets_[bucket];
+      if (b.size == b.capacity) grow(b);
+      b.data[b.size++] = entry;
+      nonempty_[bucket / 64] |= std::uint64_t{1} << (bucket % 64);
+      words |= std::uint64_t{1} << (bucket / 64);
+    }
+    nonempty_words_ |= words;
   }
 
   std::array<Bucket, kBucketCount> buckets_{};
@@ -328,7 +373,7 @@ class CrossingQueue {
   std::vector<Entry> early_;          // a min-heap of keys below the floor
   Entry head_{};
   bool has_head_ = false;
-  bool from_early_ = false;
+  bool head_ready_ = false;  // has_head_ and early_ is empty: top() is head_
   Key floor_ = 0;
   std::size_t size_ = 0;  // entries held, out-of-date ones included
 };
@@ -348,181 +393,397 @@ struct WalkProblem {
   double step_scale = 1;  // true step = walk step * step_scale
 };
 
+// min(FP / D_fp, FN / D_fn) times D_fp D_fn, on a gap with these weights below.
+double scaled_min(double fp_below, double fn_below, double fn_total,
+                  Denominators denominators) noexcept {
+  return std::min(fp_below * denominators.fn, std::max(0.0, fn_total - fn_below) * denominators.fp);
+}
+
+// The walk step where line `low` meets `high`, the line just above it, or kNoCrossing.
+Key crossing_key(const RankedLine& low, const RankedLine& high) noexcept {
+  // The step is computed either way (a division by zero for parallel lines does no harm):
+  // whether two adjacent lines cross is a coin flip.
+  const Key key = threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+  const Key none = -static_cast<Key>(!(low.slope > high.slope));  // kNoCrossing or 0
+  return key | none;
+}
+
+// One thread's part of building the lines: the lines of the bucket at hand, and the members of
+// a tie group.
+struct BucketLines {
+  std::vector<RankedLine> lines;
+  std::vector<TieMember> tie;
+};
+
 // Everything a walk needs besides its sums, kept between walks.
 struct WalkWorkspace {
   ThresholdSorter sorter;
-  std::vector<RankedLine> ranks;  // the lines in order, then one line standing for "above all"
-  std::vector<TieMember> tie;
-  std::vector<std::uint32_t> met;  // slots (lower ranks of adjacent pairs) meeting in a pass
+  Block ranks;            // the lines in order, then one line standing for "above all"
+  std::size_t lines = 0;  // lines in `ranks`, that one left out
+  std::vector<BucketLines> builders;  // per thread
+  std::vector<std::uint32_t> met;     // slots (lower ranks of adjacent pairs) meeting in a pass
   CrossingQueue queue;
 };
 
-// Sorts the examples' lines by intercept, ties by slope, merges equal lines and sets the error
-// weights below each. `slope_of(i)` is example i's slope in walk units.
+// Lines that fit in a core's L2 cache; the walk fetches those of the next crossing ahead when
+// there are more.
+constexpr std::size_t kCachedLines = (std::size_t{1} << 20) / sizeof(RankedLine);
+
+// The examples' slopes are read in threshold order, from all over the direction: the next
+// ones are fetched this many entries ahead.
+constexpr std::size_t kSlopeLookAhead = 16;
+
+// Appends the lines of a group of examples with one intercept: ordered by slope, those with
+// equal slopes merged into one.
 template <class SlopeOf>
-void build_lines(WalkWorkspace& w, std::span<const double> scores, const ErrorDiffs& diffs,
-                 const WalkProblem& problem, const SlopeOf& slope_of) {
-  w.ranks.clear();
-  w.sorter.partition(scores, diffs.row_of_example);
-  for (std::size_t bucket = 0; bucket < w.sorter.bucket_count(); ++bucket) {
-    const std::span<const ThresholdEntry> entries = w.sorter.sort_bucket(bucket);
-    for (std::size_t begin = 0; begin < entries.size();) {
-      std::size_t end = begin + 1;
-      while (end < entries.size() && entries[end].key == entries[begin].key) ++end;
-      w.tie.clear();
-      for (std::size_t k = begin; k < end; ++k) {
-        const DiffRow& diff = diffs.rows[entries[k].diff_row];
-        w.tie.push_back({slope_of(entries[k].example), diff.fp, diff.fn});
-      }
-      if (w.tie.size() > 1) {
-        std::sort(w.tie.begin(), w.tie.end(),
-                  [](const TieMember& x, const TieMember& y) { return x.slope < y.slope; });
-      }
-      const double intercept = key_threshold(entries[begin].key);
-      for (std::size_t k = 0; k < w.tie.size(); ++k) {
-        if (k > 0 && w.tie[k].slope == w.tie[k - 1].slope) {
-          w.ranks.back().fp += w.tie[k].fp;
-          w.ranks.back().fn += w.tie[k].fn;
-          continue;
-        }
-        w.ranks.push_back({intercept, w.tie[k].slope, w.tie[k].fp, w.tie[k].fn, 0, 0, 0,
-                           kNoCrossing});
-      }
-      begin = end;
+void append_tie_group(std::span<const ThresholdEntry> group, double intercept,
+                      const DiffRow* rows, const double* direction, const SlopeOf& slope_of,
+                      BucketLines& out) {
+  out.tie.clear();
+  for (const ThresholdEntry& entry : group) {
+    const DiffRow& diff = rows[entry.diff_row];
+    out.tie.push_back({slope_of(direction[entry.example]), diff.fp, diff.fn});
+  }
+  std::sort(out.tie.begin(), out.tie.end(),
+            [](const TieMember& x, const TieMember& y) { return x.slope < y.slope; });
+  for (std::size_t k = 0; k < out.tie.size(); ++k) {
+    if (k > 0 && out.tie[k].slope == out.tie[k - 1].slope) {
+      out.lines.back().fp += out.tie[k].fp;
+      out.lines.back().fn += out.tie[k].fn;
+      continue;
+    }
+    out.lines.push_back(
+        {intercept, out.tie[k].slope, out.tie[k].fp, out.tie[k].fn, 0, 0, 0, kNoCrossing});
+  }
+}
+
+// The lines of one bucket of examples sorted by intercept, in rank order, each with its
+// crossing with the next line of the bucket. `slope_of(d)` is the slope in walk units of an
+// example whose direction is d. Depends on the bucket alone, so that buckets can be built on
+// any thread.
+template <class SlopeOf>
+void build_bucket_lines(std::span<const ThresholdEntry> entries, const ErrorDiffs& diffs,
+                        const double* direction, const SlopeOf& slope_of, BucketLines& out) {
+  out.lines.clear();
+  const DiffRow* rows = diffs.rows.data();
+  const std::size_t size = entries.size();
+  for (std::size_t begin = 0; begin < size;) {
+    if (begin + kSlopeLookAhead < size) {
+      __builtin_prefetch(direction + entries[begin + kSlopeLookAhead].example);
+    }
+    const double intercept = key_threshold(entries[begin].key);
+    std::size_t end = begin + 1;
+    while (end < size && entries[end].key == entries[begin].key) ++end;
+    if (end == begin + 1) {
+      const DiffRow& diff = rows[entries[begin].diff_row];
+      out.lines.push_back({intercept, slope_of(direction[entries[begin].example]), diff.fp,
+                           diff.fn, 0, 0, 0, kNoCrossing});
+    } else {
+      append_tie_group(entries.subspan(begin, end - begin), intercept, rows, direction, slope_of,
+                       out);
+    }
+    begin = end;
+  }
+  for (std::size_t r = 0; r + 1 < out.lines.size(); ++r) {
+    out.lines[r].crossing = crossing_key(out.lines[r], out.lines[r + 1]);
+  }
+}
+
+// The sums the walk carries (see the top of the file), and the AUC area at step 0, where lines
+// of equal intercepts are tied.
+template <class SlopeSum>
+struct WalkSums {
+  CompensatedSum intercept;
+  SlopeSum slope;
+  CompensatedSum area;
+  double area_at_zero = 0;
+};
+
+// Puts the lines in their places in rank order, bucket after bucket: the weights below each
+// line, the sums over the gaps and lines so far, and the crossing of every adjacent pair in the
+// queue. Each sum is taken line by line in rank order, on whichever thread, so the results do
+// not depend on how many threads built the buckets.
+template <class SlopeSum>
+class LineChain {
+ public:
+  LineChain(RankedLine* ranks, CrossingQueue& queue, const WalkProblem& problem)
+      : ranks_(ranks),
+        queue_(queue),
+        fn_total_(problem.fn_total),
+        denominators_(problem.denominators) {}
+
+  void append(std::span<const RankedLine> lines) {
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      RankedLine& line = ranks_[count_];
+      line = lines[k];
+      line.fp_below = fp_below_;
+      line.fn_below = fn_below_;
+      line.min_below = scaled_min(fp_below_, fn_below_, fn_total_, denominators_);
+      fp_below_ += line.fp;
+      fn_below_ += line.fn;
+      if (count_ > 0) pass_gap(ranks_[count_ - 1], line, k == 0);
+      group_fp_ += line.fp;
+      group_fn_ += line.fn;
+      sums_.area.add(line.fp * (2.0 * line.fn_below + line.fn));
+      ++count_;
     }
   }
-  // The line above all others only carries the gap at the top, where FP and FN are exact.
-  w.ranks.push_back({0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing});
+
+  /// Adds the line above all others and returns the number of lines below it.
+  std::size_t finish(const WalkProblem& problem, WalkSums<SlopeSum>& sums) {
+    if (count_ > 0) close_group();
+    ranks_[count_] = {0, 0, 0, 0, problem.fp_total, problem.fn_total, 0, kNoCrossing};
+    sums = sums_;
+    sums.area_at_zero = area_at_zero_.value();
+    return count_;
+  }
+
+ private:
+  // The gap between `below` and `line`, the next line up; `first_of_bucket` when `below` came
+  // from another bucket, whose crossing with `line` is not known yet.
+  void pass_gap(RankedLine& below, const RankedLine& line, bool first_of_bucket) {
+    if (first_of_bucket) below.crossing = crossing_key(below, line);
+    queue_.push_if(below.crossing != kNoCrossing, below.crossing,
+                   static_cast<std::uint32_t>(count_ - 1));
+    const double min = line.min_below;
+    if (min != 0) {
+      sums_.intercept.add(min * (line.intercept - below.intercept));
+      sums_.slope.add(line.slope - below.slope, min);
+    }
+    if (line.intercept != below.intercept) {
+      close_group();
+      group_fn_below_ = line.fn_below;
+    }
+  }
+  void close_group() {
+    area_at_zero_.add(group_fp_ * (2.0 * group_fn_below_ + group_fn_));
+    group_fp_ = group_fn_ = 0;
+  }
+
+  RankedLine* ranks_;
+  CrossingQueue& queue_;
+  double fn_total_;
+  Denominators denominators_;
+  std::size_t count_ = 0;
+  double fp_below_ = 0, fn_below_ = 0;  // weights below the next line
+  WalkSums<SlopeSum> sums_;
+  // The group of lines with the intercept of the last line, for the area at step 0.
+  CompensatedSum area_at_zero_;
+  double group_fp_ = 0, group_fn_ = 0, group_fn_below_ = 0;
+};
+
+// Sorts the examples' lines by intercept, ties by slope, merges equal lines, and puts them in
+// the workspace with the weights below each and the crossings of adjacent lines queued; returns
+// the initial sums. `slope_of(d)` is the slope in walk units of an example whose direction is d.
+// Buckets of examples are sorted and turned into lines on `threads` threads, and put in place
+// one after another in order.
+template <class SlopeSum, class SlopeOf>
+WalkSums<SlopeSum> build_lines(WalkWorkspace& w, std::span<const double> scores,
+                               std::span<const double> direction, const ErrorDiffs& diffs,
+                               const WalkProblem& problem, const SlopeOf& slope_of, int threads) {
+  const int team = scores.size() >= kParallelMinSize ? threads : 1;
+  w.sorter.partition(scores, diffs.row_of_example, team);
+  if (w.builders.size() < static_cast<std::size_t>(team)) w.builders.resize(team);
+  w.queue.clear(threshold_key(0.0));
+  LineChain<SlopeSum> chain(w.ranks.reserve<RankedLine>(scores.size() + 1), w.queue, problem);
+  const auto buckets = static_cast<std::ptrdiff_t>(w.sorter.bucket_count());
+  if (team == 1) {
+    for (std::ptrdiff_t b = 0; b < buckets; ++b) {
+      build_bucket_lines(w.sorter.sort_bucket(b, 0), diffs, direction.data(), slope_of,
+                         w.builders[0]);
+      chain.append(w.builders[0].lines);
+    }
+  } else {
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(team)
+    for (std::ptrdiff_t b = 0; b < buckets; ++b) {
+      const int t = thread_number();
+      build_bucket_lines(w.sorter.sort_bucket(b, t), diffs, direction.data(), slope_of,
+                         w.builders[t]);
+#pragma omp ordered
+      chain.append(w.builders[t].lines);
+    }
+  }
+  WalkSums<SlopeSum> sums;
+  w.lines = chain.finish(problem, sums);
+  return sums;
 }
+
+// A row as the walk leaves it: what the fields of a LineSearchRow are divided out of, so that a
+// stop rule divides out only those it looks at.
+struct WalkRow {
+  double step = 0;           // in walk units
+  double aum_numerator = 0;  // AUM at `step`, from the sums before the row's crossings, times
+                             // D_fp D_fn
+  double slope = 0;          // S just after `step`
+  double area_tied = 0;      // AUC area at `step`, in weight units: lines that meet are tied
+  double area_after = 0;     // AUC area just after `step`
+  std::size_t intersections = 0;
+  std::size_t intervals = 0;
+};
+
+// Turns walk rows into rows: the divisions by the problem's scales.
+class RowScale {
+ public:
+  explicit RowScale(const WalkProblem& problem)
+      : step_scale_(problem.step_scale),
+        min_divisor_(problem.denominators.fp * problem.denominators.fn),
+        auc_divisor_(2.0 * problem.fp_total * problem.fn_total) {}
+
+  double step_size(const WalkRow& row) const noexcept { return row.step * step_scale_; }
+  double aum(const WalkRow& row) const noexcept {
+    return std::max(0.0, row.aum_numerator / min_divisor_);
+  }
+  double aum_slope_after(const WalkRow& row) const noexcept {
+    return row.slope / (min_divisor_ * step_scale_);
+  }
+  double auc(double area) const noexcept {
+    if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
+    return std::clamp(area / auc_divisor_, 0.0, 1.0);
+  }
+  LineSearchRow row(const WalkRow& row) const noexcept {
+    return {step_size(row), aum(row),           aum_slope_after(row), auc(row.area_tied),
+            auc(row.area_after), row.intersections, row.intervals};
+  }
+
+ private:
+  double step_scale_;
+  double min_divisor_;
+  double auc_divisor_;
+};
 
 // Walks the crossings of the lines in a workspace, row by row. SlopeSum decides whether S is
 // summed exactly (whole-number slopes and min values) or with compensation.
 template <class SlopeSum>
 class EventWalk {
  public:
-  EventWalk(WalkWorkspace& w, const WalkProblem& problem)
+  /// Starts from the lines build_lines() put in the workspace and the sums it returned.
+  EventWalk(WalkWorkspace& w, const WalkProblem& problem, const WalkSums<SlopeSum>& sums)
       : w_(w),
-        ranks_(w.ranks),
-        lines_(w.ranks.size() - 1),
+        ranks_(w.ranks.get<RankedLine>()),
+        lines_(w.lines),
         fn_total_(problem.fn_total),
         denominators_(problem.denominators),
         step_scale_(problem.step_scale),
-        min_divisor_(problem.denominators.fp * problem.denominators.fn),
-        auc_divisor_(2.0 * problem.fp_total * problem.fn_total),
-        resync_interval_(std::max<std::size_t>(4096, 4 * lines_)) {
-    recompute_sums(true);
-    schedule_all(threshold_key(0.0));
-  }
+        resync_interval_(std::max<std::size_t>(4096, 4 * lines_)),
+        far_apart_(lines_ > kCachedLines),
+        area_at_zero_(sums.area_at_zero),
+        intercept_sum_(sums.intercept),
+        slope_sum_(sums.slope),
+        slope_(sums.slope.value()),
+        area_(sums.area) {}
 
   std::size_t lines() const noexcept { return lines_; }
 
-  LineSearchRow first_row() const {
-    LineSearchRow row;
-    row.aum = aum_at(0.0);
-    row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(area_at_zero());
-    row.auc_after = auc_of(area_.value());
+  WalkRow first_row() const {
+    WalkRow row;
+    row.aum_numerator = aum_numerator_at(0.0);
+    row.slope = slope_;
+    row.area_tied = area_at_zero_;
+    row.area_after = area_.value();
     return row;
   }
 
   /// The next row; false when no crossings are left.
-  bool next_row(LineSearchRow& row) {
+  bool next_row(WalkRow& row) {
     CrossingQueue::Entry first;
-    if (!w_.queue.peek(first, current())) return false;
+    if (!next_current(first)) return false;
     if (++events_since_resync_ >= resync_interval_) resync();
     row_key_ = first.key;
     const double step = key_step(first.key);
     const Key limit = threshold_key(step * (1.0 + kStepTolerance));
-    row = LineSearchRow{};
-    row.step_size = step * step_scale_;
-    row.aum = aum_at(step);
+    row = WalkRow{};
+    row.step = step;
+    row.aum_numerator = aum_numerator_at(step);
     const double area_before = area_.value();
-    row_limit_ = limit;
     w_.queue.pop();
     ranks_[first.slot].crossing = kNoCrossing;
     CrossingQueue::Entry entry;
-    if (!(w_.queue.peek(entry, current()) && entry.key <= limit)) {
-      // Two lines meet alone, as at most crossings.
-      joined_ = false;
+    if (!next_current_within(entry, limit)) {
+      // Two lines meet alone, as at most crossings. The lines of the next crossing, and of
+      // the one likely after it, are fetched while these are swapped: with millions of lines
+      // they are far apart in memory, and one crossing's work is shorter than a fetch.
+      if (far_apart_ && w_.queue.top(entry)) {
+        prefetch_around(entry.slot);
+        const std::uint32_t after = w_.queue.slot_after_top();
+        if (after != kNil) prefetch_around(after);
+      }
       swap_adjacent(first.slot);
       row.intersections = row.intervals = 1;
-      if (first.slot > 0) schedule(first.slot - 1);
-      if (first.slot + 2 < lines_) schedule(first.slot + 1);
-      if (joined_) walk_passes(row, limit, kNil);
+      bool joined = false;
+      if (first.slot > 0) joined = schedule(first.slot - 1, limit);
+      if (first.slot + 2 < lines_) joined |= schedule(first.slot + 1, limit);
+      if (joined) walk_passes(row, limit, kNil);
     } else {
       walk_passes(row, limit, first.slot);
     }
     // Out-of-date entries are dropped as they are met; start afresh if too many pile up.
     if (w_.queue.size() > 2 * lines_ + 1024) schedule_all(row_key_);
-    row.aum_slope_after = slope_per_step();
-    row.auc = auc_of(0.5 * (area_before + area_.value()));
-    row.auc_after = auc_of(area_.value());
+    row.slope = slope_;
+    row.area_after = area_.value();
+    row.area_tied = 0.5 * (area_before + row.area_after);
     return true;
   }
 
   // Walks the passes of a row: the crossings within `limit` (and the slot `first`, already taken
   // out of the queue, unless it is kNil) meet; the crossings this creates within `limit` are the
   // next pass.
-  void walk_passes(LineSearchRow& row, Key limit, std::uint32_t first) {
+  void walk_passes(WalkRow& row, Key limit, std::uint32_t first) {
     for (;;) {
       w_.met.clear();
       if (first != kNil) w_.met.push_back(first);
       first = kNil;
       CrossingQueue::Entry entry;
-      while (w_.queue.peek(entry, current()) && entry.key <= limit) {
+      while (next_current_within(entry, limit)) {
         w_.queue.pop();
         ranks_[entry.slot].crossing = kNoCrossing;
         w_.met.push_back(entry.slot);
       }
       if (w_.met.empty()) return;
-      joined_ = false;
-      process_pass(row);
-      if (!joined_) return;  // no crossing found in this pass belongs to the row
+      // Done unless a crossing found in this pass belongs to the row.
+      if (!process_pass(row, limit)) return;
     }
   }
 
   /// The step of the next crossing, if any.
   bool next_step(double& step) {
     CrossingQueue::Entry entry;
-    if (!w_.queue.peek(entry, current())) return false;
+    if (!next_current(entry)) return false;
     step = key_step(entry.key) * step_scale_;
     return true;
   }
 
  private:
-  auto current() const {
-    return [this](const CrossingQueue::Entry& e) { return ranks_[e.slot].crossing == e.key; };
+  // Asks for the lines that a crossing at `slot` reads: ranks slot - 1 to slot + 2.
+  void prefetch_around(std::uint32_t slot) const noexcept {
+    const char* first = reinterpret_cast<const char*>(ranks_ + (slot > 0 ? slot - 1 : 0));
+    for (std::size_t offset = 0; offset < 4 * sizeof(RankedLine); offset += kCacheLineBytes) {
+      __builtin_prefetch(first + offset);
+    }
   }
 
-  // min(FP / D_fp, FN / D_fn) times D_fp D_fn, on the gap with these weights below.
+  // The smallest crossing that is not out of date, popping those that are; it stays queued.
+  bool next_current(CrossingQueue::Entry& entry) {
+    while (w_.queue.top(entry)) {
+      if (ranks_[entry.slot].crossing == entry.key) return true;
+      w_.queue.pop();
+    }
+    return false;
+  }
+  // The same if its key is at most `limit`.
+  bool next_current_within(CrossingQueue::Entry& entry, Key limit) {
+    while (w_.queue.top(entry) && entry.key <= limit) {
+      if (ranks_[entry.slot].crossing == entry.key) return true;
+      w_.queue.pop();
+    }
+    return false;
+  }
+
   double scaled_min(double fp_below, double fn_below) const noexcept {
-    return std::min(fp_below * denominators_.fn,
-                    std::max(0.0, fn_total_ - fn_below) * denominators_.fp);
+    return aumtrain::scaled_min(fp_below, fn_below, fn_total_, denominators_);
   }
   double gap_min(std::size_t rank) const noexcept { return ranks_[rank].min_below; }
-  double aum_at(double step) const noexcept {
-    return std::max(0.0, (intercept_sum_.value() + slope_ * step) / min_divisor_);
-  }
-  double slope_per_step() const noexcept { return slope_ / (min_divisor_ * step_scale_); }
-  double auc_of(double area) const noexcept {
-    if (!(auc_divisor_ > 0)) return std::numeric_limits<double>::quiet_NaN();
-    return std::clamp(area / auc_divisor_, 0.0, 1.0);
-  }
-
-  // Area with lines of equal intercepts tied, as the scores are at step 0.
-  double area_at_zero() const {
-    CompensatedSum area;
-    for (std::size_t begin = 0; begin < lines_;) {
-      double fp = 0, fn = 0;
-      std::size_t end = begin;
-      for (; end < lines_ && ranks_[end].intercept == ranks_[begin].intercept; ++end) {
-        fp += ranks_[end].fp;
-        fn += ranks_[end].fn;
-      }
-      area.add(fp * (2.0 * ranks_[begin].fn_below + fn));
-      begin = end;
-    }
-    return area.value();
+  double aum_numerator_at(double step) const noexcept {
+    return intercept_sum_.value() + slope_ * step;
   }
 
   // I, S and the AUC area from the lines; the weights below each line too if `weights_below`.
@@ -559,27 +820,30 @@ class EventWalk {
 
   // The walk step where the line at `rank` meets the one above, or kNoCrossing.
   Key crossing_of(std::size_t rank) const noexcept {
-    const RankedLine& low = ranks_[rank];
-    const RankedLine& high = ranks_[rank + 1];
-    if (!(low.slope > high.slope)) return kNoCrossing;
-    return threshold_key((high.intercept - low.intercept) / (low.slope - high.slope));
+    return crossing_key(ranks_[rank], ranks_[rank + 1]);
   }
-  void schedule(std::size_t rank) {
+  // Gives the pair at `rank` its crossing, queued unless it is the one it had; true if that is
+  // a new crossing at most `limit`, in the row being walked. Branch-free: whether a pair
+  // crosses is a coin flip.
+  bool schedule(std::size_t rank, Key limit) {
     const Key key = crossing_of(rank);
-    if (key == ranks_[rank].crossing) return;
-    joined_ = joined_ || key <= row_limit_;
-    ranks_[rank].crossing = key;
-    if (key != kNoCrossing) w_.queue.push(key, static_cast<std::uint32_t>(rank));
+    Key& crossing = ranks_[rank].crossing;
+    const bool changed = key != crossing;
+    crossing = key;
+    w_.queue.push_if(changed & (key != kNoCrossing), key, static_cast<std::uint32_t>(rank));
+    return changed & (key <= limit);
   }
   void schedule_all(Key floor) {
     w_.queue.clear(floor);
     for (std::size_t r = 0; r + 1 < lines_; ++r) {
       ranks_[r].crossing = kNoCrossing;
-      schedule(r);
+      schedule(r, 0);
     }
   }
 
-  void process_pass(LineSearchRow& row) {
+  // Swaps or reverses the runs of lines that meet at the slots in `met`; true if that gives a
+  // crossing at most `limit`.
+  bool process_pass(WalkRow& row, Key limit) {
     std::vector<std::uint32_t>& met = w_.met;
     if (met.size() > 1) {
       std::sort(met.begin(), met.end());
@@ -598,13 +862,15 @@ class EventWalk {
       row.intervals += last_rank - first_rank;
       k = end;
     }
+    bool joined = false;
     for (std::size_t k = 0; k < met.size();) {
       std::size_t end = k + 1;
       while (end < met.size() && met[end] == met[end - 1] + 1) ++end;
-      if (met[k] > 0) schedule(met[k] - 1);
-      if (met[end - 1] + 2 < lines_) schedule(met[end - 1] + 1);
+      if (met[k] > 0) joined |= schedule(met[k] - 1, limit);
+      if (met[end - 1] + 2 < lines_) joined |= schedule(met[end - 1] + 1, limit);
       k = end;
     }
+    return joined;
   }
 
   // Two lines meet alone: only the gap between them gets another line below it.
@@ -662,43 +928,48 @@ class EventWalk {
   }
 
   WalkWorkspace& w_;
-  std::vector<RankedLine>& ranks_;
+  RankedLine* ranks_;
   std::size_t lines_;
   double fn_total_;
   Denominators denominators_;
   double step_scale_;
-  double min_divisor_;
-  double auc_divisor_;
   std::size_t resync_interval_;
+  bool far_apart_;  // too many lines to stay in a core's cache: fetch them ahead
   std::size_t events_since_resync_ = 0;
+  double area_at_zero_;
   Key row_key_ = threshold_key(0.0);  // the step of the row being walked
-  Key row_limit_ = 0;                 // the last step that still belongs to it
-  bool joined_ = false;               // a crossing scheduled in this pass belongs to the row
   CompensatedSum intercept_sum_;
   SlopeSum slope_sum_;
   double slope_ = 0;  // slope_sum_ as a double, converted when it changes
   CompensatedSum area_;
 };
 
+// x if `condition`, else y, without a branch (which the compiler would otherwise take for doubles).
+double select(bool condition, double x, double y) noexcept {
+  const std::uint64_t mask = -static_cast<std::uint64_t>(condition);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) & mask) |
+                               (std::bit_cast<std::uint64_t>(y) & ~mask));
+}
+
 // Applies a stop rule to the rows as they come and keeps what it chooses.
 class StopRule {
  public:
-  explicit StopRule(const LineSearchParams& params) : params_(params) {}
+  StopRule(const LineSearchParams& params, const RowScale& scale)
+      : params_(params), scale_(scale) {}
 
   /// Takes row number `index`; false once the rule is met and the walk should stop.
-  bool wants_more(const LineSearchRow& row, std::size_t index) {
-    if (index == 0) best_ = row;
+  bool wants_more(const WalkRow& row, std::size_t index) {
+    if (index == 0) start(row);
     switch (params_.stop) {
       case LineSearchStop::rows:
         return index + 1 < params_.max_rows;
       case LineSearchStop::min_aum:
-        return row.aum_slope_after < 0;
-      case LineSearchStop::least_aum_within_cap:
-        if (row.aum < best_.aum) {
-          best_ = row;
-          best_index_ = index;
-        }
+        return scale_.aum_slope_after(row) < 0;
+      case LineSearchStop::least_aum_within_cap: {
+        const double aum = scale_.aum(row);
+        keep_if(aum < best_value_, row, index, aum);
         return true;
+      }
       case LineSearchStop::max_auc:
         return take_auc_row(row, index);
     }
@@ -710,51 +981,68 @@ class StopRule {
 
   /// The chosen row, given the last row walked (number `last_index`) and, when there is one
   /// (has_next), the step of the next crossing.
-  LineSearchResult choose(const LineSearchRow& last, std::size_t last_index, bool has_next,
+  LineSearchResult choose(const WalkRow& last, std::size_t last_index, bool has_next,
                           double next_step) const {
+    const LineSearchRow best = scale_.row(best_[best_slot_]);
     LineSearchResult result;
-    result.chosen = best_;
+    result.chosen = best;
     result.chosen_row = best_index_;
     if (params_.stop == LineSearchStop::rows || params_.stop == LineSearchStop::min_aum) {
-      result.chosen = last;  // the least AUM too when min_aum's walk was cut short
+      result.chosen = scale_.row(last);  // the least AUM too when min_aum's walk was cut short
       result.chosen_row = last_index;
     }
     if (params_.stop != LineSearchStop::max_auc) return result;
-    double end = best_.step_size > 0 ? 2.0 * best_.step_size : 1.0;
+    double end = best.step_size > 0 ? 2.0 * best.step_size : 1.0;
     if (has_best_end_) {
       end = best_end_;
     } else if (has_next) {
       end = next_step;
     }
     LineSearchRow& chosen = result.chosen;
-    const double middle = 0.5 * (best_.step_size + end);
-    chosen.aum =
-        std::max(0.0, best_.aum + best_.aum_slope_after * (middle - best_.step_size));
+    const double middle = 0.5 * (best.step_size + end);
+    chosen.aum = std::max(0.0, best.aum + best.aum_slope_after * (middle - best.step_size));
     chosen.step_size = middle;
-    chosen.auc = chosen.auc_after = best_.auc_after;
+    chosen.auc = chosen.auc_after = best.auc_after;
     chosen.intersections = chosen.intervals = 0;
     return result;
   }
 
  private:
-  bool take_auc_row(const LineSearchRow& row, std::size_t index) {
-    if (index == best_index_ + 1 && !has_best_end_ && index > 0) {
-      best_end_ = row.step_size;
-      has_best_end_ = true;
-    }
-    if (index == 0 || row.auc_after > best_.auc_after) {
-      best_ = row;
-      best_index_ = index;
-      has_best_end_ = false;
-    }
+  // Row 0 is the best so far; best_value_ is what the rule compares.
+  void start(const WalkRow& row) {
+    best_[best_slot_] = row;
+    best_value_ = params_.stop == LineSearchStop::max_auc ? scale_.auc(row.area_after)
+                                                          : scale_.aum(row);
+  }
+  // Makes `row` the best if `better`, `value` being what the rule compares. Rows come fast and
+  // whether one is better is often a coin flip, so it is written either way, into the slot that
+  // is not the best, which becomes the best.
+  void keep_if(bool better, const WalkRow& row, std::size_t index, double value) noexcept {
+    best_[best_slot_ ^ 1] = row;
+    best_slot_ ^= static_cast<unsigned>(better);
+    best_index_ = better ? index : best_index_;
+    best_value_ = select(better, value, best_value_);
+  }
+
+  bool take_auc_row(const WalkRow& row, std::size_t index) {
+    const double auc_after = scale_.auc(row.area_after);
+    const bool ends_best = index == best_index_ + 1;
+    best_end_ = select(ends_best, scale_.step_size(row), best_end_);
+    has_best_end_ = has_best_end_ | ends_best;
+    const bool better = (index == 0) | (auc_after > best_value_);
+    keep_if(better, row, index, auc_after);
+    has_best_end_ = has_best_end_ & !better;
     // An undefined AUC (one class) cannot get better: stop at once.
-    if (std::isnan(row.auc_after)) return false;
-    return !(row.auc_after < best_.auc_after - kAucDrop);
+    if (std::isnan(auc_after)) return false;
+    return !(auc_after < best_value_ - kAucDrop);
   }
 
   LineSearchParams params_;
-  LineSearchRow best_;
+  RowScale scale_;
+  WalkRow best_[2];  // the best row so far is best_[best_slot_]
+  unsigned best_slot_ = 0;
   std::size_t best_index_ = 0;
+  double best_value_ = 0;  // its AUM (least_aum_within_cap) or AUC after (max_auc)
   double best_end_ = 0;
   bool has_best_end_ = false;
   bool met_ = false;
@@ -762,12 +1050,14 @@ class StopRule {
 
 template <class SlopeSum>
 LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
-                           const LineSearchParams& params, const LineSearchRowCallback& on_row) {
-  EventWalk<SlopeSum> walk(w, problem);
-  StopRule rule(params);
-  LineSearchRow row = walk.first_row();
+                           const WalkSums<SlopeSum>& sums, const LineSearchParams& params,
+                           const LineSearchRowCallback& on_row) {
+  EventWalk<SlopeSum> walk(w, problem, sums);
+  const RowScale scale(problem);
+  StopRule rule(params, scale);
+  WalkRow row = walk.first_row();
   std::size_t rows = 1;
-  if (on_row) on_row(row);
+  if (on_row) on_row(scale.row(row));
   bool more = rule.wants_more(row, 0);
   bool exhausted = false;
   while (more) {
@@ -776,7 +1066,7 @@ LineSearchResult walk_rows(WalkWorkspace& w, const WalkProblem& problem,
       exhausted = true;
       break;
     }
-    if (on_row) on_row(row);
+    if (on_row) on_row(scale.row(row));
     more = rule.wants_more(row, rows++);
   }
   if (!more) rule.set_met();
@@ -819,7 +1109,12 @@ bool on_exact_grid(std::span<const double> direction, double scale, double large
 
 struct LineSearch::Workspace : WalkWorkspace {};
 
-LineSearch::LineSearch() = default;
+LineSearch::LineSearch(int threads) : threads_(threads) {
+  if (threads < 1) {
+    throw ConfigError(
+        fmt::format("threads is {}; the line search needs at least 1 thread", threads));
+  }
+}
 LineSearch::~LineSearch() = default;
 LineSearch::LineSearch(LineSearch&&) noexcept = default;
 LineSearch& LineSearch::operator=(LineSearch&&) noexcept = default;
@@ -848,13 +1143,14 @@ LineSearchResult LineSearch::run(std::span<const double> scores,
       std::max(diffs.fp_total * denominators.fn, diffs.fn_total * denominators.fp);
   if (on_exact_grid(direction, scale, largest_min)) {
     problem.step_scale = scale;
-    build_lines(w, scores, diffs, problem, [&](std::size_t i) {
-      return -std::nearbyint(direction[i] * scale) + 0.0;
-    });
-    return walk_rows<ExactSlopeSum>(w, problem, params, on_row);
+    const auto sums = build_lines<ExactSlopeSum>(
+        w, scores, direction, diffs, problem,
+        [scale](double d) { return -std::nearbyint(d * scale) + 0.0; }, threads_);
+    return walk_rows(w, problem, sums, params, on_row);
   }
-  build_lines(w, scores, diffs, problem, [&](std::size_t i) { return -direction[i] + 0.0; });
-  return walk_rows<RoundedSlopeSum>(w, problem, params, on_row);
+  const auto sums = build_lines<RoundedSlopeSum>(
+      w, scores, direction, diffs, problem, [](double d) { return -d + 0.0; }, threads_);
+  return walk_rows(w, problem, sums, params, on_row);
 }
 
 void exact_prediction_direction(std::span<const double> scores, const ErrorDiffs& diffs,

@@ -1,7 +1,6 @@
 #include "aumtrain/core/threshold_sort.hpp"
 
 #include <fmt/format.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <bit>
@@ -17,6 +16,7 @@
 #include <emmintrin.h>
 #endif
 #include "aumtrain/core/errors.hpp"
+#include "block.hpp"
 #include "thread_team.hpp"
 
 namespace aumtrain {
@@ -24,10 +24,9 @@ namespace {
 
 constexpr std::uint64_t kExponentBits = std::uint64_t{0x7FF} << 52;
 
-constexpr std::size_t kLineBytes = 64;
+constexpr std::size_t kLineBytes = kCacheLineBytes;
 constexpr std::uint32_t kEntriesPerLine = kLineBytes / sizeof(ThresholdEntry);
 static_assert(sizeof(ThresholdEntry) == 16 && kEntriesPerLine == 4);
-constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 
 // The histogram of top key bits has about N / 16 bins, at most 2^20 (4 MiB of counters).
 constexpr int kMinHistogramBits = 12;  // at least one bin per binary exponent
@@ -43,51 +42,6 @@ constexpr int kLinearKeyBits = 53;
 // Sub-bins this full or fuller are sorted one by one; below, one insertion sort tidies all.
 constexpr std::uint32_t kInsertionRun = 16;
 constexpr std::size_t kSmallBucket = 32;
-
-// A block of raw memory, aligned to a cache line, or to a huge page (and advised to use huge
-// pages: the scatter passes touch thousands of places at once, too many for 4 KiB TLB entries)
-// when it is large. It only grows.
-class Block {
- public:
-  Block() = default;
-  Block(const Block&) = delete;
-  Block& operator=(const Block&) = delete;
-  Block(Block&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
-  Block& operator=(Block&& other) noexcept {
-    std::swap(data_, other.data_);
-    std::swap(bytes_, other.bytes_);
-    return *this;
-  }
-  ~Block() { std::free(data_); }
-
-  template <class T>
-  T* reserve(std::size_t count) {
-    const std::size_t bytes = std::max<std::size_t>(count * sizeof(T), 1);
-    if (bytes > bytes_) {
-      std::free(data_);
-      data_ = nullptr;
-      bytes_ = 0;
-      const bool huge = bytes >= 2 * kHugePageBytes;
-      const std::size_t alignment = huge ? kHugePageBytes : kLineBytes;
-      const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-      data_ = std::aligned_alloc(alignment, rounded);
-      if (data_ == nullptr) throw std::bad_alloc();
-      if (huge) ::madvise(data_, rounded, MADV_HUGEPAGE);  // advice: failure is harmless
-      bytes_ = rounded;
-    }
-    return static_cast<T*>(data_);
-  }
-  template <class T>
-  T* get() const noexcept {
-    return static_cast<T*>(data_);
-  }
-  std::size_t bytes() const noexcept { return bytes_; }
-
- private:
-  void* data_ = nullptr;
-  std::size_t bytes_ = 0;
-};
 
 [[noreturn]] void throw_first_non_finite(std::span<const double> scores) {
   for (std::size_t i = 0; i < scores.size(); ++i) {

@@ -88,7 +88,10 @@ using LineSearchRowCallback = std::function<void(const LineSearchRow&)>;
 /// equal values are bit-equal (see exact_prediction_direction()).
 class LineSearch {
  public:
-  LineSearch();
+  /// `threads` (>= 1, default 1) threads share the sorting of the lines from N = 2^18 examples
+  /// on; the walk itself runs on one. Results do not depend on the number. Throws ConfigError
+  /// when `threads` < 1.
+  explicit LineSearch(int threads = 1);
   ~LineSearch();
   LineSearch(LineSearch&&) noexcept;
   LineSearch& operator=(LineSearch&&) noexcept;
@@ -99,8 +102,11 @@ class LineSearch {
                        const ErrorDiffs& diffs, Denominators denominators,
                        const LineSearchParams& params, const LineSearchRowCallback& on_row = {});
 
+  int threads() const noexcept { return threads_; }
+
  private:
   struct Workspace;
+  int threads_ = 1;
   std::unique_ptr<Workspace> work_;
 };
 

@@ -47,6 +47,9 @@ class LinearObjective {
   LinearObjective(const TrainingData& data, Loss& loss, int threads);
 
   Loss& loss() const noexcept { return *loss_; }
+  /// The threads of the products with the feature matrix, which an optimizer may also give its
+  /// own work on the scores.
+  int threads() const noexcept { return threads_; }
   const FeatureMap& feature_map() const noexcept { return *data_.feature_map; }
   Eigen::Index dimension() const noexcept { return static_cast<Eigen::Index>(feature_map().size()); }
   std::size_t size(SetName set) const;

@@ -159,6 +159,8 @@ class LineSearchDescent final : public Optimizer {
     rate_.resize(objective.size(set));
     objective.scores(set, direction_, rate_);
     const ErrorDiffs& diffs = objective.targets(set).error_diffs;
+    // The search sorts its lines on the objective's threads; results do not depend on them.
+    if (search_.threads() != objective.threads()) search_ = LineSearch(objective.threads());
     LineSearchParams params;
     params.stop = stop_of(spec_.stop);
     params.max_events = static_cast<std::size_t>(spec_.max_events);
