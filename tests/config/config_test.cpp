@@ -254,7 +254,7 @@ TEST(Config, OptimizerNamesAloneTakeTheDefaults) {
   ASSERT_EQ(c.train.optimizers.size(), 2u);
   EXPECT_EQ(c.train.optimizers[0].name, "line_search");
   EXPECT_EQ(c.train.optimizers[0].stop, LineSearchRule::min_aum);
-  EXPECT_EQ(c.train.optimizers[0].max_events, 1000000);
+  EXPECT_EQ(c.train.optimizers[0].max_events, 100000);
   EXPECT_EQ(c.train.optimizers[0].set, SearchSet::subtrain);
   EXPECT_EQ(c.train.optimizers[1].step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
 }
@@ -371,7 +371,7 @@ TEST(Config, AnOptimizerCanHaveItsOwnIterationCount) {
   EXPECT_EQ(c.train.optimizers[0].max_iterations, std::nullopt);
   EXPECT_EQ(c.train.optimizers[1].max_iterations, 40);
   const std::string yaml = to_yaml(c);
-  EXPECT_NE(yaml.find("    - {name: line_search, stop: min_aum, max_events: 1000000, set: subtrain, "
+  EXPECT_NE(yaml.find("    - {name: line_search, stop: min_aum, max_events: 100000, set: subtrain, "
                       "max_iterations: 40}\n"),
             std::string::npos)
       << yaml;
@@ -424,7 +424,7 @@ TEST(Config, ChoiceNamesAreTheConfigWords) {
 TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
   const std::string reference = config_reference_markdown();
   for (const char* row : {
-           "| `max_events` | whole number | `1000000` | >= 1 | `line_search` only: ",
+           "| `max_events` | whole number | `100000` | >= 1 | `line_search` only: ",
            "| `step_sizes` | number or list of numbers | `[0.001, 0.01, 0.1, 1, 10]` |",
            "| `optimizers` | list | `[{name: constant, step_sizes: [0.001, 0.01, 0.1, 1, 10]}]` |",
            "| `test` | number | `0.25` | strictly between 0 and 1 |",

@@ -58,8 +58,8 @@ struct OptimizerSpec {
   /// line_search, AUM only: the rule that chooses the step along the ray.
   LineSearchRule stop = LineSearchRule::min_aum;
   /// line_search, AUM only: the most events one search walks; when it is reached, the best
-  /// step seen so far is taken and the step counts as capped. A million events take a few
-  /// hundredths of a second; a walk to the first minimum of AUM can need up to N^2 / 4.
+  /// step seen so far is taken and the step counts as capped. A hundred thousand events take
+  /// about ten milliseconds; a walk to the first minimum of AUM can need up to N^2 / 4.
   long long max_events = 100000;
   /// line_search: the set whose scores the search is scored on.
   SearchSet set = SearchSet::subtrain;
