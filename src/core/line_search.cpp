@@ -337,10 +337,13 @@ class CrossingQueue {
     const Entry* const data = b.data;
     const std::uint32_t count = b.size;
     // Two running minimums, to halve the chain of dependent steps.
+    // Keys are copied out before std::min, which takes references: a packed entry's key is
+    // not aligned for one.
     Key smallest = data[0].key, other = data[count - 1].key;
     for (std::uint32_t i = 1; i + 1 < count; i += 2) {
-      smallest = std::min(smallest, data[i].key);
-      other = std::min(other, data[i + 1].key);
+      const Key first = data[i].key, second = data[i + 1].key;
+      smallest = std::min(smallest, first);
+      other = std::min(other, second);
     }
     smallest = std::min(smallest, other);
     mark_empty(bucket);
