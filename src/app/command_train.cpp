@@ -136,12 +136,14 @@ void log_run(const RunRecord& record) {
   if (r.status == RunStatus::diverged || r.status == RunStatus::converged) {
     spdlog::debug("{}: {}: {}", describe(record.key), run_status_name(r.status), r.message);
   }
-  spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s){}",
+  spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s)",
                 describe(record.key), run_status_name(r.status), r.iterations,
-                format_number(r.best_validation_auc), r.best_iteration, r.seconds,
-                r.capped_steps ? fmt::format("; {} of its line searches hit max_events",
-                                             r.capped_steps)
-                               : "");
+                format_number(r.best_validation_auc), r.best_iteration, r.seconds);
+  if (r.capped_steps > 0) {
+    spdlog::info("{}: {} line searches stopped at max_events and took the best step seen so far "
+                 "({} crossings walked in all); a larger max_events lets them reach their rule",
+                 describe(record.key), r.capped_steps, r.line_search_events);
+  }
 }
 
 // One line per finished split: its time, the best loss and optimizer, and what went wrong.
