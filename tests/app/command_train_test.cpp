@@ -91,6 +91,40 @@ TEST(CommandCompare, WritesEveryOutput) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "runs"), fs::directory_iterator{}), 1);
 }
 
+TEST(CommandTrain, BothOptimizersGiveTheirOwnColumnsRunsAndModels) {
+  testing::TempDir dir;
+  const auto config = dir.write(
+      "c.yaml", tiny_config("sonar", "sonar", "label", "  plots: false\n"));
+  const auto result = run_aumtrain(
+      "train '" + config +
+          "' --set 'train.optimizers=[{name: constant, step_sizes: [0.1, 1]}, {name: "
+          "line_search, max_events: 1}]' --set output.directory=run",
+      dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path run = dir.path() / "run";
+  // 2 fractions x 2 seeds x 2 losses x 2 optimizers selections, one model each.
+  const std::string comparison = slurp(run / "comparison.csv");
+  EXPECT_EQ(std::count(comparison.begin(), comparison.end(), '\n'), 17);
+  EXPECT_NE(comparison.find("\nsonar,NA,1,aum.rate,line_search,,"), std::string::npos) << comparison;
+  EXPECT_TRUE(fs::exists(run / "models/sonar__pf-as-is__seed-1__aum.rate__line_search.json"));
+  EXPECT_TRUE(fs::exists(run / "models/sonar__pf-as-is__seed-1__aum.rate.json"));
+  const auto model =
+      nlohmann::json::parse(slurp(run / "models/sonar__pf-as-is__seed-1__logistic__line_search.json"));
+  EXPECT_EQ(model["optimizer"], "line_search");
+  EXPECT_TRUE(model["step_size"].is_null());
+  // The table has a column per loss and optimizer.
+  EXPECT_NE(result.out.find("aum.rate, line_search"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("logistic, constant"), std::string::npos) << result.out;
+  // With max_events 1 every AUM search past the first step is capped, and says so.
+  EXPECT_NE(result.err.find("line searches stopped at max_events"), std::string::npos) << result.err;
+  const std::string runs = slurp(run / "runs.csv");
+  EXPECT_NE(runs.find("sonar,NA,1,aum.rate,line_search,,completed,20,"), std::string::npos) << runs;
+  // Learning curves: the step taken and, for the AUM search, the crossings it walked.
+  const std::string curves = slurp(run / "learning_curves.csv");
+  EXPECT_NE(curves.find("\nsonar,NA,1,aum.rate,line_search,,1,"), std::string::npos);
+  EXPECT_NE(curves.find(",model,events,1\n"), std::string::npos);
+}
+
 TEST(CommandTrain, TwoRunsWithOneSeedGiveIdenticalCurves) {
   testing::TempDir dir;
   const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label",
