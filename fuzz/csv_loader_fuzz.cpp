@@ -71,6 +71,11 @@ void check_dataset(const aumtrain::Dataset& dataset) {
   require(dataset.center.size() == m.cols && dataset.scale.size() == m.cols,
           "a center and a scale per column");
   require(dataset.row_id.size() == m.rows, "a row id per row");
+  require(dataset.line.size() == m.rows, "a line number per row");
+  for (std::size_t i = 0; i < dataset.line.size(); ++i) {
+    require(dataset.line[i] >= 1 && (i == 0 || dataset.line[i] > dataset.line[i - 1]),
+            "rows keep their lines in file order");
+  }
   const std::size_t positives = dataset.positive_count();
   require(positives > 0 && positives < dataset.size(), "both classes are present");
   for (std::size_t j = 0; j < m.cols; ++j) {

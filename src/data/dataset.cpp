@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "aumtrain/data/csv.hpp"
+#include "aumtrain/data/libsvm.hpp"
 #include "aumtrain/core/errors.hpp"
 
 namespace aumtrain {
@@ -38,11 +39,12 @@ std::size_t count_lines(const std::string& path) {
   return lines;
 }
 
-// Throws DataError when the dense matrix, the per-row labels and ids, and the per-column names
+// Throws DataError when the dense matrix, the per-row labels, ids and lines, and the per-column names
 // and index map would not fit in the available memory.
 void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
   const double needed = static_cast<double>(rows) * static_cast<double>(cols) * sizeof(double) +
-                        static_cast<double>(rows) * (sizeof(std::uint8_t) + sizeof(std::uint32_t)) +
+                        static_cast<double>(rows) * (sizeof(std::uint8_t) + sizeof(std::uint32_t) +
+                                                   sizeof(std::size_t)) +
                         static_cast<double>(cols) * (sizeof(std::string) + sizeof(std::ptrdiff_t));
   const std::size_t available = available_memory_bytes();
   if (available > 0 && needed > 0.8 * static_cast<double>(available)) {
@@ -52,25 +54,6 @@ void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
         path, rows, cols, needed / (1 << 30), static_cast<double>(available) / (1 << 30)));
   }
 }
-
-// Decides whether a label text is the positive class: equal as text, or as numbers.
-class PositiveLabel {
- public:
-  explicit PositiveLabel(std::string text) : text_(std::move(text)) {
-    double value = 0;
-    if (parse_number(text_, value) == NumberParse::ok) number_ = value;
-  }
-  bool matches(std::string_view label) const {
-    if (label == text_) return true;
-    double value = 0;
-    return number_ && parse_number(label, value) == NumberParse::ok && value == *number_;
-  }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-  std::optional<double> number_;
-};
 
 // Remembers the distinct label texts seen, for messages and the dataset summary.
 void note_label(Dataset& dataset, std::string_view label) {
@@ -215,7 +198,16 @@ Dataset dataset_with_features(const DatasetEntry& entry, const std::vector<std::
   dataset.source = entry.data.path;
   for (std::size_t j : columns) dataset.feature_names.push_back(names[j]);
   dataset.features.cols = columns.size();
+  const DataConfig& config = entry.data;
+  dataset.settings = {config.format, config.delimiter, "", config.positive_label, config.exclude,
+                      config.missing};
   return dataset;
+}
+
+// Counts a row dropped for missing values, keeping the first few lines for messages.
+void note_dropped_row(Dataset& dataset, std::size_t line) {
+  ++dataset.dropped_rows;
+  if (dataset.first_dropped_lines.size() < kDroppedLinesKept) dataset.first_dropped_lines.push_back(line);
 }
 
 // The header's column names; a name that occurs twice is an error.
@@ -304,11 +296,14 @@ Dataset load_csv(const DatasetEntry& entry) {
   const std::vector<std::size_t> columns = choose_features(config, names, label_index);
 
   Dataset dataset = dataset_with_features(entry, names, columns);
+  dataset.settings.delimiter = reader.delimiter();
+  dataset.settings.label_column = names[label_index];
   FeatureMatrix& m = dataset.features;
   const std::size_t max_rows = count_lines(config.path);
   check_memory(config.path, max_rows, m.cols);
   m.values.reserve(max_rows * m.cols);
   dataset.is_positive.reserve(max_rows);
+  dataset.line.reserve(max_rows);
 
   const PositiveLabel positive(config.positive_label);
   const std::string label_column = "column '" + names[label_index] + "'";
@@ -334,11 +329,12 @@ Dataset load_csv(const DatasetEntry& entry) {
       complete = false;
     }
     if (!complete) {
-      ++dataset.dropped_rows;
+      note_dropped_row(dataset, fields.front().line);
       continue;
     }
     note_label(dataset, label.text);
     dataset.is_positive.push_back(positive.matches(label.text));
+    dataset.line.push_back(fields.front().line);
     m.values.insert(m.values.end(), row.begin(), row.end());
     ++m.rows;
   }
@@ -346,78 +342,11 @@ Dataset load_csv(const DatasetEntry& entry) {
   return dataset;
 }
 
-// Whitespace-separated tokens of a libsvm line, with their 1-based columns; '#' starts a comment.
-std::vector<std::pair<std::string_view, std::size_t>> tokens_of(const std::string& line) {
-  std::vector<std::pair<std::string_view, std::size_t>> tokens;
-  std::size_t pos = 0;
-  const std::size_t end = std::min(line.find('#'), line.size());
-  while (pos < end) {
-    while (pos < end && std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
-    const std::size_t start = pos;
-    while (pos < end && !std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
-    if (pos > start) tokens.emplace_back(std::string_view(line).substr(start, pos - start), start + 1);
-  }
-  return tokens;
-}
-
-// One `index:value` feature of a libsvm line.
-struct LibsvmFeature {
-  std::size_t index;
-  double value;
-};
-
-// Splits a libsvm line into its label and its features, checking that each is index:value with
-// increasing indices and a finite value. Returns false for a line without tokens.
-bool parse_libsvm_line(const std::string& path, const std::string& line, std::size_t line_number,
-                       std::string_view& label, std::vector<LibsvmFeature>& features) {
-  const auto tokens = tokens_of(line);
-  features.clear();
-  if (tokens.empty()) return false;
-  label = tokens.front().first;
-  std::size_t previous = 0;
-  for (std::size_t t = 1; t < tokens.size(); ++t) {
-    const auto [token, column] = tokens[t];
-    const SourceLocation where{path, line_number, column};
-    const auto colon = token.find(':');
-    std::size_t index = 0;
-    const auto [index_end, index_error] = std::from_chars(
-        token.data(), token.data() + (colon == std::string_view::npos ? 0 : colon), index);
-    if (colon == std::string_view::npos || index_error != std::errc() ||
-        index_end != token.data() + colon || index == 0) {
-      throw DataError(fmt::format("{}: '{}' is not index:value with an index >= 1",
-                                  where.to_string(), token));
-    }
-    if (index <= previous) {
-      throw DataError(fmt::format("{}: feature index {} comes after {}; indices must increase "
-                                  "along a line",
-                                  where.to_string(), index, previous));
-    }
-    previous = index;
-    double value = 0;
-    const auto parsed = parse_number(token.substr(colon + 1), value);
-    if (parsed != NumberParse::ok || !std::isfinite(value)) {
-      throw DataError(fmt::format("{}: feature {}: '{}' is not a finite number",
-                                  where.to_string(), index, token.substr(colon + 1)));
-    }
-    features.push_back({index, value});
-  }
-  return true;
-}
-
-// Calls on_row(label, features) for every data line of a libsvm file.
-template <class OnRow>
-void for_each_libsvm_row(const std::string& path, OnRow&& on_row) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path));
-  }
-  std::string line;
-  std::string_view label;
-  std::vector<LibsvmFeature> features;
-  for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (parse_libsvm_line(path, line, line_number, label, features)) on_row(label, features);
-  }
+[[noreturn]] void throw_unlabelled_libsvm_line(const std::string& path, const LibsvmLine& line) {
+  throw DataError(fmt::format(
+      "{}: the line starts with the feature '{}' and has no label; a libsvm line starts with its "
+      "label (e.g. +1 or 0), then index:value pairs",
+      SourceLocation{path, line.number, line.first_column}.to_string(), line.first_token));
 }
 
 Dataset load_libsvm(const DatasetEntry& entry) {
@@ -427,11 +356,11 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   }
   // Pass 1 checks the syntax and sizes the matrix; pass 2 fills it.
   std::size_t rows = 0, max_index = 0;
-  for_each_libsvm_row(config.path,
-                      [&](std::string_view, const std::vector<LibsvmFeature>& features) {
-                        ++rows;
-                        if (!features.empty()) max_index = std::max(max_index, features.back().index);
-                      });
+  for_each_libsvm_line(config.path, [&](const LibsvmLine& line) {
+    if (line.label.empty()) throw_unlabelled_libsvm_line(config.path, line);
+    ++rows;
+    if (!line.features.empty()) max_index = std::max(max_index, line.features.back().index);
+  });
   if (rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
   if (max_index == 0) throw DataError(fmt::format("{}: no line has any feature", config.path));
   // A few bytes can name a huge feature index: check before allocating anything per feature.
@@ -446,21 +375,33 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   FeatureMatrix& m = dataset.features;
   m.values.assign(rows * m.cols, 0.0);
   dataset.is_positive.reserve(rows);
+  dataset.line.reserve(rows);
   const PositiveLabel positive(config.positive_label);
-  for_each_libsvm_row(config.path,
-                      [&](std::string_view label, const std::vector<LibsvmFeature>& features) {
-                        double* row = m.row(m.rows++);
-                        for (const auto& [index, value] : features) {
-                          if (position[index] >= 0) row[position[index]] = value;
-                        }
-                        note_label(dataset, label);
-                        dataset.is_positive.push_back(positive.matches(label));
-                      });
+  for_each_libsvm_line(config.path, [&](const LibsvmLine& line) {
+    dataset.line.push_back(line.number);
+    double* row = m.row(m.rows++);
+    for (const auto& [index, value] : line.features) {
+      if (position[index] >= 0) row[position[index]] = value;
+    }
+    note_label(dataset, line.label);
+    dataset.is_positive.push_back(positive.matches(line.label));
+  });
   condition_and_check_classes(dataset, entry, "the label (first token)");
   return dataset;
 }
 
 }  // namespace
+
+PositiveLabel::PositiveLabel(std::string text) : text_(std::move(text)) {
+  double value = 0;
+  if (parse_number(text_, value) == NumberParse::ok) number_ = value;
+}
+
+bool PositiveLabel::matches(std::string_view label) const {
+  if (label == text_) return true;
+  double value = 0;
+  return number_ && parse_number(label, value) == NumberParse::ok && value == *number_;
+}
 
 std::size_t Dataset::positive_count() const {
   return static_cast<std::size_t>(std::count(is_positive.begin(), is_positive.end(), 1));

@@ -40,6 +40,7 @@ void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
     std::copy_n(dataset.features.row(start), cols, buffer.data());
     const std::uint8_t first_label = dataset.is_positive[start];
     const std::uint32_t first_id = dataset.row_id[start];
+    const std::size_t first_line = dataset.line[start];
     std::size_t k = start;
     for (;;) {
       placed[k] = 1;
@@ -48,11 +49,13 @@ void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
         std::copy_n(buffer.data(), cols, dataset.features.row(k));
         dataset.is_positive[k] = first_label;
         dataset.row_id[k] = first_id;
+        dataset.line[k] = first_line;
         break;
       }
       std::copy_n(dataset.features.row(s), cols, dataset.features.row(k));
       dataset.is_positive[k] = dataset.is_positive[s];
       dataset.row_id[k] = dataset.row_id[s];
+      dataset.line[k] = dataset.line[s];
       k = s;
     }
   }

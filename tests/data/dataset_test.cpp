@@ -33,9 +33,13 @@ std::string error_of(const DatasetEntry& entry) {
 
 TEST(Dataset, ReadsEachDelimiterWithTheLastColumnAsLabel) {
   testing::TempDir dir;
-  for (const char* text : {"a,b,y\n1,2.5,1\n3,4,0\n5,6,1\n", "a;b;y\n1;2.5;1\n3;4;0\n5;6;1\n",
-                           "a\tb\ty\n1\t2.5\t1\n3\t4\t0\n5\t6\t1\n"}) {
+  for (const auto& [text, delimiter] :
+       {std::pair{"a,b,y\n1,2.5,1\n3,4,0\n5,6,1\n", ','}, std::pair{"a;b;y\n1;2.5;1\n3;4;0\n5;6;1\n", ';'},
+        std::pair{"a\tb\ty\n1\t2.5\t1\n3\t4\t0\n5\t6\t1\n", '\t'}}) {
     const Dataset d = load_dataset(entry_for(dir.write("d.csv", text)));
+    EXPECT_EQ(d.settings.delimiter, delimiter);  // detected, and recorded for model files
+    EXPECT_EQ(d.settings.label_column, "y");
+    EXPECT_EQ(d.line, (std::vector<std::size_t>{2, 3, 4}));
     EXPECT_EQ(d.feature_names, (std::vector<std::string>{"a", "b"}));
     EXPECT_EQ(d.is_positive, (std::vector<std::uint8_t>{1, 0, 1}));
     ASSERT_EQ(d.features.rows, 3u);
@@ -72,6 +76,7 @@ TEST(Dataset, LabelColumnFeaturesAndExclude) {
   entry.data.exclude = {"id"};
   Dataset d = load_dataset(entry);
   EXPECT_EQ(d.feature_names, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(d.settings.exclude, (std::vector<std::string>{"id"}));
   entry.data.features = {"c", "a"};
   entry.data.exclude = {};
   d = load_dataset(entry);
@@ -88,7 +93,9 @@ TEST(Dataset, MissingValuesAreLocatedOrDroppedAndCounted) {
   entry.data.missing = MissingPolicy::drop_rows;
   const Dataset d = load_dataset(entry);
   EXPECT_EQ(d.dropped_rows, 3u);
+  EXPECT_EQ(d.first_dropped_lines, (std::vector<std::size_t>{3, 5, 6}));
   EXPECT_EQ(d.size(), 3u);
+  EXPECT_EQ(d.line, (std::vector<std::size_t>{2, 4, 7}));
   EXPECT_NEAR(raw(d, 1, 1), 6.0, 1e-12);
 }
 
@@ -150,9 +157,13 @@ TEST(Dataset, HugeLibsvmFeatureIndexFailsTheMemoryCheckFirst) {
 
 TEST(Dataset, ReadsLibsvm) {
   testing::TempDir dir;
-  DatasetEntry entry = entry_for(dir.write("d.svm", "+1 1:0.5 3:2 # comment\n-1 2:1\n\n+1 3:-1\n"));
+  DatasetEntry entry =
+      entry_for(dir.write("d.svm", "+1 1:0.5 3:2 # comment\n-1 2:1\n\n# only a comment\n+1 3:-1\n"));
   entry.data.format = DataFormat::libsvm;
   const Dataset d = load_dataset(entry);
+  EXPECT_EQ(d.line, (std::vector<std::size_t>{1, 2, 5}));
+  EXPECT_EQ(d.settings.format, DataFormat::libsvm);
+  EXPECT_EQ(d.settings.label_column, "");
   EXPECT_EQ(d.feature_names, (std::vector<std::string>{"f1", "f2", "f3"}));
   EXPECT_EQ(d.is_positive, (std::vector<std::uint8_t>{1, 0, 1}));
   EXPECT_NEAR(raw(d, 0, 0), 0.5, 1e-12);
@@ -163,6 +174,12 @@ TEST(Dataset, ReadsLibsvm) {
   bad_entry.data.format = DataFormat::libsvm;
   EXPECT_NE(error_of(bad_entry).find(bad + ":2:3: feature 2: 'x' is not a finite number"),
             std::string::npos);
+  DatasetEntry unlabelled = entry_for(dir.write("unlabelled.svm", "1 1:0.5\n  2:1 3:4\n"));
+  unlabelled.data.format = DataFormat::libsvm;
+  EXPECT_EQ(error_of(unlabelled), unlabelled.data.path +
+                                      ":2:3: the line starts with the feature '2:1' and has no "
+                                      "label; a libsvm line starts with its label (e.g. +1 or 0), "
+                                      "then index:value pairs");
 }
 
 TEST(Dataset, ShippedDatasetsLoad) {

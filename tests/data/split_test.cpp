@@ -12,8 +12,8 @@
 namespace aumtrain {
 namespace {
 
-// A dataset of n rows whose first feature is the row's id and second is id^2, and every third
-// row positive.
+// A dataset of n rows whose first feature is the row's id and second is id^2, every third row
+// positive, and row i read from line 2 i + 3 of its file.
 Dataset synthetic(std::size_t n) {
   Dataset d;
   d.name = "synthetic";
@@ -24,6 +24,7 @@ Dataset synthetic(std::size_t n) {
     d.features.values.insert(d.features.values.end(), {x, x * x / 100.0, 7.0});
     d.is_positive.push_back(i % 3 == 0);
     d.row_id.push_back(static_cast<std::uint32_t>(i));
+    d.line.push_back(2 * i + 3);
   }
   d.features.rows = n;
   d.center.assign(3, 0.0);
@@ -58,6 +59,7 @@ TEST(Split, IsStratifiedWithTheDocumentedCounts) {
     all.insert(d.row_id[p]);
     EXPECT_EQ(d.features.row(p)[0], d.row_id[p]) << "row " << p;
     EXPECT_EQ(d.is_positive[p], d.row_id[p] % 3 == 0) << "row " << p;
+    EXPECT_EQ(d.line[p], 2 * d.row_id[p] + 3) << "row " << p;
   }
   EXPECT_EQ(all.size(), 300u);
 }

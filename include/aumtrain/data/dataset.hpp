@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aumtrain/config/config.hpp"
@@ -20,6 +22,32 @@ struct FeatureMatrix {
   const double* row(std::size_t i) const { return values.data() + i * cols; }
 };
 
+/// How a dataset's file was read: what a model file records so that new data is read alike.
+struct DataReadSettings {
+  DataFormat format = DataFormat::csv;
+  char delimiter = ',';      ///< the delimiter used (set or detected); unused for libsvm
+  std::string label_column;  ///< the label column's name; empty for libsvm (label first on a line)
+  std::string positive_label = "1";
+  std::vector<std::string> exclude;  ///< columns that data.exclude left out
+  MissingPolicy missing = MissingPolicy::error;
+};
+
+/// Decides whether a label text is the positive class: equal as text, or as numbers ("1" and
+/// "1.0" are the same label).
+class PositiveLabel {
+ public:
+  explicit PositiveLabel(std::string text);
+  bool matches(std::string_view label) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::optional<double> number_;
+};
+
+/// How many line numbers of dropped rows a dataset keeps for messages.
+inline constexpr std::size_t kDroppedLinesKept = 5;
+
 struct Dataset {
   std::string name;
   std::string source;  ///< the file it was read from
@@ -34,8 +62,13 @@ struct Dataset {
   /// For each matrix row, its position when loaded (0, 1, ...). The split stage reorders the
   /// rows in place and keeps this in step, so a split depends only on the file and the seed.
   std::vector<std::uint32_t> row_id;
+  /// For each matrix row, the line of the file it starts on (1-based, as an editor counts: in a
+  /// CSV the header is line 1; comment and blank lines count). Kept in step with row_id.
+  std::vector<std::size_t> line;
   std::size_t dropped_rows = 0;  ///< rows with missing values, under missing: drop_rows
+  std::vector<std::size_t> first_dropped_lines;  ///< lines of the first kDroppedLinesKept of them
   std::vector<std::string> label_values;  ///< distinct label texts, in order of appearance
+  DataReadSettings settings;              ///< how the file was read
 
   std::size_t size() const noexcept { return is_positive.size(); }
   std::size_t positive_count() const;
