@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-          nlohmann-json3-dev gnuplot-nox)
+          nlohmann-json3-dev libssl-dev gnuplot-nox)
 case "${1:-}" in
   "") ;;
   --tests) packages+=(libgtest-dev libbenchmark-dev libtorch-dev clang

@@ -419,7 +419,9 @@ std::size_t available_memory_bytes() {
 }
 
 Dataset load_dataset(const DatasetEntry& entry) {
-  return entry.data.format == DataFormat::csv ? load_csv(entry) : load_libsvm(entry);
+  Dataset dataset = entry.data.format == DataFormat::csv ? load_csv(entry) : load_libsvm(entry);
+  dataset.fingerprint = fingerprint_file(entry.data.path);
+  return dataset;
 }
 
 }  // namespace aumtrain

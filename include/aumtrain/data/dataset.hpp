@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aumtrain/config/config.hpp"
+#include "aumtrain/data/file_fingerprint.hpp"
 
 namespace aumtrain {
 
@@ -69,6 +70,7 @@ struct Dataset {
   std::vector<std::size_t> first_dropped_lines;  ///< lines of the first kDroppedLinesKept of them
   std::vector<std::string> label_values;  ///< distinct label texts, in order of appearance
   DataReadSettings settings;              ///< how the file was read
+  FileFingerprint fingerprint;            ///< the file's size and SHA-256 when it was read
 
   std::size_t size() const noexcept { return is_positive.size(); }
   std::size_t positive_count() const;

@@ -1,0 +1,23 @@
+// What identifies a data file's content: its size and SHA-256, recorded in model files so that
+// a reader can check which data a model was trained on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace aumtrain {
+
+struct FileFingerprint {
+  std::string path;         ///< as it was given
+  std::uint64_t bytes = 0;  ///< the file's size
+  std::string sha256;       ///< 64 lowercase hexadecimal digits
+};
+
+/// Reads the whole file once. Throws DataError when it cannot be opened or read.
+FileFingerprint fingerprint_file(const std::string& path);
+
+/// The SHA-256 of `bytes` as 64 lowercase hexadecimal digits.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace aumtrain
