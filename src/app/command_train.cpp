@@ -16,6 +16,7 @@
 #include "aumtrain/config/config.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/train/experiment.hpp"
+#include "aumtrain/io/model_file.hpp"
 #include "aumtrain/io/outputs.hpp"
 #include "aumtrain/io/plots.hpp"
 #include "aumtrain/io/run_directory.hpp"
@@ -184,7 +185,10 @@ void write_results(const fs::path& staging, const ExperimentOutcome& outcome,
                                     table, cost_markdown(outcome.selections)));
   fs::create_directories(staging / "models");
   for (const Selection& s : outcome.selections) {
-    if (s.usable()) write_file_atomically(staging / "models" / model_file_name(s.key), model_json(s));
+    if (s.usable()) {
+      write_file_atomically(staging / "models" / model_file_name(s.key),
+                            model_file_json(model_file_of(s)));
+    }
   }
   nlohmann::json info;
   info["command"] = command_line;

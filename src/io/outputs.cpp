@@ -247,34 +247,4 @@ std::string model_file_name(const RunKey& key) {
                      optimizer);
 }
 
-std::string model_json(const Selection& s) {
-  using nlohmann::json;
-  auto vector_of = [](const Eigen::VectorXd& v) {
-    return std::vector<double>(v.data(), v.data() + v.size());
-  };
-  const LinearModel original = to_original_units(s.model, s.feature_map);
-  json j;
-  j["dataset"] = s.key.dataset;
-  j["positive_fraction"] =
-      s.key.positive_fraction ? json(*s.key.positive_fraction) : json(nullptr);
-  j["seed"] = s.key.seed;
-  j["loss"] = s.key.loss;
-  j["optimizer"] = s.key.optimizer;
-  j["step_size"] = s.key.step_size ? json(*s.key.step_size) : json(nullptr);
-  j["iteration"] = s.iteration;
-  j["validation_auc"] = s.validation_auc;
-  j["test_auc"] = s.test.auc;
-  j["feature_names"] = s.feature_names;
-  j["original_units"] = {{"weights", vector_of(original.weights)},
-                         {"intercept", original.intercept}};
-  j["standardized"] = {{"weights", vector_of(s.model.weights)}, {"intercept", s.model.intercept}};
-  j["standardization"] = {{"mean", vector_of(s.feature_map.mean)},
-                          {"sd", vector_of(s.feature_map.sd)}};
-  j["scoring"] =
-      "score = original_units.intercept + sum_j original_units.weights[j] * x[j]; equivalently "
-      "standardized.intercept + sum_j standardized.weights[j] * (x[j] - mean[j]) / sd[j] "
-      "(features with sd 0 have weight 0)";
-  return j.dump(2) + "\n";
-}
-
 }  // namespace aumtrain

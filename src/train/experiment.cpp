@@ -150,6 +150,13 @@ RunRecord run_one(const SplitRuns& group, const Job& job, int threads,
   return record;
 }
 
+// The decision threshold of `model` on the subtrain rows.
+DecisionThreshold subtrain_threshold(const TrainingData& data, const LinearModel& model) {
+  std::vector<double> scores(static_cast<std::size_t>(data.subtrain.features.rows()));
+  model.scores(data.subtrain.features, *data.feature_map, scores);
+  return decision_threshold(scores, *data.subtrain.targets);
+}
+
 // The selection of one loss and optimizer among the group's runs.
 Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
                  const std::vector<RunRecord>& records, const std::vector<std::uint8_t>& started,
@@ -171,6 +178,9 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
   selection.runs = runs.size();
   selection.feature_map = group.split->feature_map;
   selection.feature_names = group.dataset->feature_names;
+  selection.data_settings = group.dataset->settings;
+  selection.label_values = group.dataset->label_values;
+  selection.training_data = group.dataset->fingerprint;
   for (SetName set : kAllSets) {
     const auto k = static_cast<int>(set);
     selection.counts.size[k] = group.split->set(set).size();
@@ -183,6 +193,7 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
     selection.test = best->result.best_test;
     selection.model = best->result.best_model;
     selection.seconds_to_selected = best->result.seconds_to_best;
+    selection.threshold = subtrain_threshold(group.data, selection.model);
   } else {
     selection.validation_auc = std::nan("");
     selection.test = {std::nan(""), std::nan(""), std::nan("")};
@@ -277,6 +288,7 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
           return outcome;
         }
         const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
+        if (events.split_prepared) events.split_prepared(plan.dataset, split);
         const SplitRuns group{&config, &plan.dataset, &split, training_data_of(plan.dataset, split),
                           positive_fraction, seed};
         SplitOutcome done = run_group(group, threads, options, events);

@@ -49,10 +49,6 @@ std::string cost_markdown(const std::vector<Selection>& selections);
 /// The file name (under models/) of a selection's model.
 std::string model_file_name(const RunKey& key);
 
-/// A selection's model as JSON: weights and intercept in the file's units and standardised,
-/// the feature names and the standardisation.
-std::string model_json(const Selection& selection);
-
 /// "NA" for as-is (read as missing by R and pandas), otherwise the fraction.
 std::string positive_fraction_cell(const std::optional<double>& fraction);
 

@@ -13,6 +13,7 @@
 #include "aumtrain/config/config.hpp"
 #include "aumtrain/data/dataset.hpp"
 #include "aumtrain/data/split.hpp"
+#include "aumtrain/model/decision_threshold.hpp"
 #include "aumtrain/train/trainer.hpp"
 
 namespace aumtrain {
@@ -47,6 +48,11 @@ struct Selection {
   LinearModel model;  ///< on standardised features
   FeatureMap feature_map;
   std::vector<std::string> feature_names;
+  /// The cut with the fewest mistakes on the selected model's subtrain scores.
+  DecisionThreshold threshold;
+  DataReadSettings data_settings;         ///< how the dataset's file was read
+  std::vector<std::string> label_values;  ///< the dataset's label texts, in order of appearance
+  FileFingerprint training_data;          ///< the dataset's file
   SplitCounts counts;
   std::size_t runs = 0;           ///< runs tried (step sizes, for the constant optimizer)
   std::size_t diverged_runs = 0;  ///< of those, how many diverged
@@ -67,6 +73,9 @@ struct ExperimentEvents {
   std::function<void(const Dataset&)> dataset_loaded;
   std::function<void(const std::string&)> warning;
   std::function<void(const RunRecord&)> run_finished;
+  /// Before the runs of each (dataset, positive fraction, seed) group: the dataset with its rows
+  /// in the split's order, and the split.
+  std::function<void(const Dataset&, const PreparedSplit&)> split_prepared;
   /// After each (dataset, positive fraction, seed) group: its selections and its time.
   std::function<void(const std::vector<Selection>&, double seconds)> group_finished;
   std::function<void(const RunKey&, int iteration, int max_iterations, double best_auc)> progress;
