@@ -18,7 +18,8 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
 fi
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(csv_loader_fuzz config_loader_fuzz aum_kernel_fuzz line_search_fuzz)
+((${#targets[@]} > 0)) || targets=(csv_loader_fuzz config_loader_fuzz aum_kernel_fuzz line_search_fuzz
+                                  model_file_fuzz)
 
 build=build-fuzz
 cmake -S . -B "$build" --log-level=WARNING -DCMAKE_CXX_COMPILER=clang++ -DAUMTRAIN_FUZZ=ON
