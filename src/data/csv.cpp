@@ -140,6 +140,27 @@ bool CsvReader::next_record(std::vector<CsvField>& fields) {
   return true;
 }
 
+std::vector<std::string> read_header_names(CsvReader& reader) {
+  std::vector<CsvField> fields;
+  if (!reader.next_record(fields)) {
+    throw DataError(fmt::format(
+        "{}: the file is empty; expected a header row naming the columns, then data rows",
+        reader.path()));
+  }
+  std::vector<std::string> names;
+  for (const auto& field : fields) {
+    const std::string name(field.text);
+    const auto previous = std::find(names.begin(), names.end(), name);
+    if (previous != names.end()) {
+      throw DataError(fmt::format(
+          "{}: column '{}' is named twice (also column {}); give every column its own name",
+          reader.location(field).to_string(), name, previous - names.begin() + 1));
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 bool is_missing_cell(std::string_view text) {
   return text.empty() || text == "?" || equals_ignoring_case(text, "NA") ||
          equals_ignoring_case(text, "NaN");

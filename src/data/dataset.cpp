@@ -210,27 +210,6 @@ void note_dropped_row(Dataset& dataset, std::size_t line) {
   if (dataset.first_dropped_lines.size() < kDroppedLinesKept) dataset.first_dropped_lines.push_back(line);
 }
 
-// The header's column names; a name that occurs twice is an error.
-std::vector<std::string> read_header(CsvReader& reader, const std::string& path) {
-  std::vector<CsvField> fields;
-  if (!reader.next_record(fields)) {
-    throw DataError(fmt::format(
-        "{}: the file is empty; expected a header row naming the columns, then data rows", path));
-  }
-  std::vector<std::string> names;
-  for (const auto& field : fields) {
-    const std::string name(field.text);
-    const auto previous = std::find(names.begin(), names.end(), name);
-    if (previous != names.end()) {
-      throw DataError(fmt::format(
-          "{}: column '{}' is named twice (also column {}); give every column its own name",
-          reader.location(field).to_string(), name, previous - names.begin() + 1));
-    }
-    names.push_back(name);
-  }
-  return names;
-}
-
 // The column named by data.label, or the last column when it is not set.
 std::size_t label_column_index(const DataConfig& config, const std::vector<std::string>& names,
                                char delimiter) {
@@ -291,7 +270,7 @@ bool read_feature_cells(const CsvReader& reader, const std::vector<CsvField>& fi
 Dataset load_csv(const DatasetEntry& entry) {
   const DataConfig& config = entry.data;
   CsvReader reader(config.path, config.delimiter);
-  const std::vector<std::string> names = read_header(reader, config.path);
+  const std::vector<std::string> names = read_header_names(reader);
   const std::size_t label_index = label_column_index(config, names, reader.delimiter());
   const std::vector<std::size_t> columns = choose_features(config, names, label_index);
 

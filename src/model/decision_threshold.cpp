@@ -80,4 +80,41 @@ DecisionThreshold decision_threshold(std::span<const double> scores, const Binar
   return best;
 }
 
+ConfusionMatrix confusion_matrix(std::span<const double> scores, const BinaryTargets& targets,
+                                 double threshold) {
+  if (scores.size() != targets.size()) {
+    throw DataError(fmt::format("a confusion matrix needs a label per score: {} scores, {} labels",
+                                scores.size(), targets.size()));
+  }
+  ConfusionMatrix m;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const bool predicted_positive = scores[i] > threshold;
+    double& cell = targets.is_positive[i]
+                       ? (predicted_positive ? m.true_positives : m.false_negatives)
+                       : (predicted_positive ? m.false_positives : m.true_negatives);
+    cell += targets.weight_of(i);
+  }
+  return m;
+}
+
+double ConfusionMatrix::precision() const {
+  const double predicted = true_positives + false_positives;
+  return predicted > 0 ? true_positives / predicted : std::nan("");
+}
+
+double ConfusionMatrix::recall() const {
+  const double positives = true_positives + false_negatives;
+  return positives > 0 ? true_positives / positives : std::nan("");
+}
+
+double ConfusionMatrix::f1() const {
+  const double denominator = 2 * true_positives + false_positives + false_negatives;
+  return denominator > 0 ? 2 * true_positives / denominator : std::nan("");
+}
+
+double ConfusionMatrix::accuracy() const {
+  const double all = true_positives + false_positives + true_negatives + false_negatives;
+  return all > 0 ? (true_positives + true_negatives) / all : std::nan("");
+}
+
 }  // namespace aumtrain

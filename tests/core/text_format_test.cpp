@@ -28,5 +28,14 @@ TEST(TextTable, AlignsColumns) {
             "| long name | -2    |\n");
 }
 
+TEST(TextFormat, CsvFieldsAreQuotedOnlyWhenTheyMustBe) {
+  EXPECT_EQ(csv_field("benign"), "benign");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"no\""), "\"say \"\"no\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+}
+
 }  // namespace
 }  // namespace aumtrain

@@ -95,6 +95,34 @@ TEST(DecisionThreshold, AgreesWithTryingEveryCut) {
   }
 }
 
+TEST(DecisionThreshold, ConfusionMatrixOfAWorkedExample) {
+  // Scores 1..6, labels 0 1 0 1 1 0, cut at 2.5: predicted positive are 3, 4, 5, 6.
+  const ConfusionMatrix m = confusion_matrix(std::vector<double>{1, 2, 3, 4, 5, 6},
+                                             targets_of({0, 1, 0, 1, 1, 0}), 2.5);
+  EXPECT_EQ(m.true_positives, 2);
+  EXPECT_EQ(m.false_positives, 2);
+  EXPECT_EQ(m.true_negatives, 1);
+  EXPECT_EQ(m.false_negatives, 1);
+  EXPECT_EQ(m.precision(), 0.5);
+  EXPECT_DOUBLE_EQ(m.recall(), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m.f1(), 4.0 / 7);  // 2 TP / (2 TP + FP + FN)
+  EXPECT_EQ(m.accuracy(), 0.5);
+  // A score equal to the cut is negative; nothing predicted positive leaves precision undefined.
+  EXPECT_EQ(confusion_matrix(std::vector<double>{2.5}, targets_of({1}), 2.5).false_negatives, 1);
+  EXPECT_TRUE(std::isnan(confusion_matrix(std::vector<double>{1}, targets_of({1}), 2).precision()));
+}
+
+TEST(DecisionThreshold, ItsMistakesAreThoseOfItsConfusionMatrix) {
+  for (unsigned seed = 1; seed <= 50; ++seed) {
+    const auto problem = testing::random_problem(seed, 30, 7, seed % 2 == 0);
+    const BinaryTargets targets = targets_of(problem.labels, problem.weights);
+    const DecisionThreshold t = decision_threshold(problem.scores, targets);
+    const ConfusionMatrix m = confusion_matrix(problem.scores, targets, t.threshold);
+    EXPECT_EQ(m.false_positives, t.false_positives) << "seed " << seed;
+    EXPECT_EQ(m.false_negatives, t.false_negatives) << "seed " << seed;
+  }
+}
+
 TEST(DecisionThreshold, RefusesWhatHasNoThreshold) {
   EXPECT_THROW(decision_threshold(std::vector<double>{}, targets_of({})), DataError);
   EXPECT_THROW(decision_threshold(std::vector<double>{1}, targets_of({1, 0})), DataError);

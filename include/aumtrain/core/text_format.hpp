@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aumtrain {
@@ -12,6 +13,10 @@ std::string format_number(double value);
 /// A JSON value with 17 significant digits; infinities as the strings "Inf" and "-Inf", NaN as
 /// null.
 std::string format_json_number(double value);
+
+/// A field of a comma-separated file: as it is, or quoted (quotes doubled) when it holds a
+/// comma, a quote, a line end, or spaces at either end.
+std::string csv_field(std::string_view text);
 
 /// A table of text cells: the first row is the header. Renders with right-aligned columns for a
 /// terminal, or as a Markdown table.

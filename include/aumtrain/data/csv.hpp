@@ -55,6 +55,10 @@ class CsvReader {
   std::vector<Span> spans_;
 };
 
+/// The column names of the header, the first record. Throws DataError for an empty file and
+/// for a name that occurs twice (naming both places).
+std::vector<std::string> read_header_names(CsvReader& reader);
+
 /// How a cell reads as a number.
 enum class NumberParse { ok, missing, not_a_number, out_of_range };
 

@@ -28,4 +28,27 @@ struct DecisionThreshold {
 /// score is not finite.
 DecisionThreshold decision_threshold(std::span<const double> scores, const BinaryTargets& targets);
 
+/// The confusion matrix of the cut `threshold` (positive when score > threshold), in (weighted)
+/// counts, with the figures made of it.
+struct ConfusionMatrix {
+  double true_positives = 0;
+  double false_positives = 0;
+  double true_negatives = 0;
+  double false_negatives = 0;
+
+  /// TP / (TP + FP); NaN when nothing is predicted positive.
+  double precision() const;
+  /// TP / (TP + FN); NaN without positives.
+  double recall() const;
+  /// 2 TP / (2 TP + FP + FN), the harmonic mean of precision and recall (0 when TP is 0); NaN
+  /// when there is nothing to count.
+  double f1() const;
+  /// (TP + TN) / all.
+  double accuracy() const;
+};
+
+/// Counts every example: O(N). Throws DataError when the numbers of scores and labels differ.
+ConfusionMatrix confusion_matrix(std::span<const double> scores, const BinaryTargets& targets,
+                                 double threshold);
+
 }  // namespace aumtrain
