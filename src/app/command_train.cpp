@@ -20,6 +20,7 @@
 #include "aumtrain/io/outputs.hpp"
 #include "aumtrain/io/plots.hpp"
 #include "aumtrain/io/run_directory.hpp"
+#include "aumtrain/io/splits_file.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
 #include "signals.hpp"
@@ -127,8 +128,9 @@ void log_dataset(const Dataset& d) {
   spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
                d.positive_count(), d.features.cols, d.source);
   if (d.dropped_rows > 0) {
-    spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows)", d.name,
-                 d.dropped_rows);
+    spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows), at lines {}{}",
+                 d.name, d.dropped_rows, fmt::join(d.first_dropped_lines, ", "),
+                 d.dropped_rows > d.first_dropped_lines.size() ? ", ..." : "");
   }
 }
 
@@ -225,6 +227,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   write_configs(staging, configs);
 
   LearningCurveWriter curves(staging);
+  SplitsWriter splits(staging);
   ProgressThrottle throttle;
   ExperimentEvents events;
   events.dataset_loaded = log_dataset;
@@ -232,6 +235,9 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   events.run_finished = [&](const RunRecord& record) {
     curves.append(record);
     log_run(record);
+  };
+  events.split_prepared = [&](const Dataset& dataset, const PreparedSplit& split) {
+    splits.append(dataset, split);
   };
   events.group_finished = GroupLogger(size);
   events.progress = [&](const RunKey& key, int iteration, int max_iterations, double best_auc) {
@@ -246,6 +252,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   experiment_options.stop = &install_stop_handlers();
   const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
   curves.finish();
+  splits.finish();
   const std::string table = comparison_markdown(outcome.selections);
   write_results(staging, outcome, table, command_line, options, size);
   const bool plots = draw_plots(configs, staging);
@@ -254,7 +261,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   const std::string printed = fmt::format(
       "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds (best per row in "
       "bold)\n\n{}\nResults in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
-      "models/{}\nFinished in {:.1f} s\n",
+      "splits.csv, models/{}\nFinished in {:.1f} s\n",
       table, directory, plots ? ", plots/" : "", outcome.seconds);
   std::fwrite(printed.data(), 1, printed.size(), stdout);
   std::fflush(stdout);
