@@ -221,16 +221,7 @@ LineSearchParams params_of(const LineSearchOptions& options, std::size_t example
 
 void check_outputs(const LineSearchOptions& options) {
   if (!options.path.empty()) refuse_existing_file(options.path, options.force, "--path");
-  if (options.plot.empty()) return;
-  std::filesystem::path script = options.plot;
-  script.replace_extension(".gp");
-  refuse_existing_file(options.plot, options.force, "--plot");
-  refuse_existing_file(script, options.force, "--plot");
-  if (!gnuplot_available()) {
-    throw RunError(fmt::format("--plot: gnuplot is not installed, so {} cannot be drawn; install "
-                               "it (apt-get install gnuplot-nox) or leave out --plot",
-                               options.plot));
-  }
+  if (!options.plot.empty()) check_png_can_be_drawn(options.plot, options.force, "--plot");
 }
 
 int run_line_search(const LineSearchOptions& options) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "aumtrain/data/csv.hpp"
+#include "aumtrain/data/dataset.hpp"
 
 namespace aumtrain {
 namespace {
@@ -57,38 +58,92 @@ double read_cell(const CsvReader& reader, const CsvField& field, std::string_vie
                               reader.location(field).to_string(), column, field.text));
 }
 
-}  // namespace
+// Reads the label cells: 0/1 or -1/1 (not both), or texts compared with a positive label.
+class LabelCells {
+ public:
+  explicit LabelCells(const ScoresFileColumns& columns) : column_(columns.label) {
+    if (columns.positive_label) positive_.emplace(*columns.positive_label);
+  }
 
-ScoresFile read_scores_file(const std::string& path) {
-  CsvReader reader(path);
+  double read(const CsvReader& reader, const CsvField& field, ScoresFile& out) {
+    if (positive_) {
+      if (is_missing_cell(field.text)) {
+        throw DataError(fmt::format("{}: column '{}' has a missing value ('{}'); every row needs one",
+                                    reader.location(field).to_string(), column_, field.text));
+      }
+      out.label_texts.emplace_back(field.text);
+      return positive_->matches(field.text) ? 1.0 : 0.0;
+    }
+    const double value = read_cell(reader, field, column_);
+    if (value != 0.0 && value != 1.0 && value != -1.0) {
+      throw DataError(fmt::format(
+          "{}: column '{}': '{}' is not a binary label; use 0/1 or -1/1 (1 is positive)",
+          reader.location(field).to_string(), column_, field.text));
+    }
+    const auto& other_negative = value == 0.0 ? first_minus_one_ : first_zero_;
+    if (value != 1.0 && other_negative) {
+      throw DataError(fmt::format(
+          "{}: column '{}' is {} here but {} at line {}; use either 0/1 or -1/1 for the negative "
+          "class",
+          reader.location(field).to_string(), column_, value, -1.0 - value, other_negative->line));
+    }
+    if (value == 0.0 && !first_zero_) first_zero_ = reader.location(field);
+    if (value == -1.0 && !first_minus_one_) first_minus_one_ = reader.location(field);
+    return value;
+  }
+
+ private:
+  std::string column_;
+  std::optional<PositiveLabel> positive_;
+  std::optional<SourceLocation> first_zero_, first_minus_one_;
+};
+
+double read_weight_cell(const CsvReader& reader, const CsvField& field) {
+  const double w = read_cell(reader, field, "weight");
+  if (!std::isfinite(w) || w < 0) {
+    throw DataError(fmt::format("{}: column 'weight': {} is not usable; weights must be finite and "
+                                ">= 0",
+                                reader.location(field).to_string(), field.text));
+  }
+  return w;
+}
+
+std::vector<HeaderField> read_scores_header(CsvReader& reader, const std::string& path,
+                                            const ScoresFileColumns& columns) {
   std::vector<CsvField> fields;
   if (!reader.next_record(fields)) {
     throw DataError(fmt::format(
-        "{}: the file is empty; expected a header row naming the columns pred and label", path));
+        "{}: the file is empty; expected a header row naming the columns {} and {}", path,
+        columns.score, columns.label));
   }
   std::vector<HeaderField> header;
-  for (const auto& field : fields) {
-    header.push_back({std::string(field.text), reader.location(field)});
-  }
+  for (const auto& field : fields) header.push_back({std::string(field.text), reader.location(field)});
+  return header;
+}
 
-  const auto pred = find_column(header, "pred");
-  const auto label = find_column(header, "label");
+}  // namespace
+
+ScoresFile read_scores_file(const std::string& path, const ScoresFileColumns& columns) {
+  CsvReader reader(path);
+  const std::vector<HeaderField> header = read_scores_header(reader, path, columns);
+  const auto pred = find_column(header, columns.score);
+  const auto label = find_column(header, columns.label);
   const auto weight = find_column(header, "weight");
-  for (const auto& [column, name] : {std::pair{pred, "pred"}, std::pair{label, "label"}}) {
+  for (const auto& [column, name] : {std::pair{pred, &columns.score}, std::pair{label, &columns.label}}) {
     if (!column) {
       throw DataError(fmt::format(
-          "{}:1: no column named '{}'; the header has: {}; the file needs columns pred and label "
+          "{}:1: no column named '{}'; the header has: {}; the file needs columns {} and {} "
           "(and optionally weight)",
-          path, name, header_names(header)));
+          path, *name, header_names(header), columns.score, columns.label));
     }
   }
-
   ScoresFile out;
   out.has_weights = weight.has_value();
+  out.label_column = columns.label;
   out.label_header = label->header;
-  std::vector<double>& labels = out.labels;
+  LabelCells labels(columns);
   std::vector<double> weights;
-  std::optional<SourceLocation> first_zero, first_minus_one;
+  std::vector<CsvField> fields;
   while (reader.next_record(fields)) {
     if (fields.size() != header.size()) {
       throw DataError(fmt::format("{}:{}: this row has {} fields but the header has {}; every row "
@@ -96,46 +151,21 @@ ScoresFile read_scores_file(const std::string& path) {
                                   path, fields.front().line, fields.size(), header.size()));
     }
     const CsvField& score_field = fields[pred->index];
-    const double score = read_cell(reader, score_field, "pred");
+    const double score = read_cell(reader, score_field, columns.score);
     if (!std::isfinite(score)) {
-      throw DataError(fmt::format("{}: column 'pred': score {} is not finite; scores must be "
-                                  "finite numbers",
-                                  reader.location(score_field).to_string(), score_field.text));
+      throw DataError(fmt::format("{}: column '{}': score {} is not finite; scores must be finite "
+                                  "numbers",
+                                  reader.location(score_field).to_string(), columns.score,
+                                  score_field.text));
     }
-    const CsvField& label_field = fields[label->index];
-    const double label_value = read_cell(reader, label_field, "label");
-    if (label_value != 0.0 && label_value != 1.0 && label_value != -1.0) {
-      throw DataError(fmt::format(
-          "{}: column 'label': '{}' is not a binary label; use 0/1 or -1/1 (1 is positive)",
-          reader.location(label_field).to_string(), label_field.text));
-    }
-    const auto& other_negative = label_value == 0.0 ? first_minus_one : first_zero;
-    if (label_value != 1.0 && other_negative) {
-      throw DataError(fmt::format(
-          "{}: column 'label' is {} here but {} at line {}; use either 0/1 or -1/1 for the "
-          "negative class",
-          reader.location(label_field).to_string(), label_value, -1.0 - label_value,
-          other_negative->line));
-    }
-    if (label_value == 0.0 && !first_zero) first_zero = reader.location(label_field);
-    if (label_value == -1.0 && !first_minus_one) first_minus_one = reader.location(label_field);
-    if (weight) {
-      const CsvField& weight_field = fields[weight->index];
-      const double w = read_cell(reader, weight_field, "weight");
-      if (!std::isfinite(w) || w < 0) {
-        throw DataError(fmt::format(
-            "{}: column 'weight': {} is not usable; weights must be finite and >= 0",
-            reader.location(weight_field).to_string(), weight_field.text));
-      }
-      weights.push_back(w);
-    }
+    out.labels.push_back(labels.read(reader, fields[label->index], out));
+    if (weight) weights.push_back(read_weight_cell(reader, fields[weight->index]));
     out.scores.push_back(score);
-    labels.push_back(label_value);
   }
   if (out.scores.empty()) {
     throw DataError(fmt::format("{}: the file has a header but no data rows", path));
   }
-  out.targets = make_binary_targets(labels, weights);
+  out.targets = make_binary_targets(out.labels, weights);
   return out;
 }
 
@@ -144,10 +174,10 @@ Denominators scores_file_denominators(const ScoresFile& input, Denominator denom
   if (denominator == Denominator::rate &&
       (!(targets.positive_weight > 0) || !(targets.negative_weight > 0))) {
     throw DataError(fmt::format(
-        "{}: column 'label' has only {} examples ({} positive, {} negative with nonzero weight); "
+        "{}: column '{}' has only {} examples ({} positive, {} negative with nonzero weight); "
         "the rate denominator needs both classes: add examples of the other class or use "
         "--denominator count",
-        input.label_header.to_string(), targets.size(),
+        input.label_header.to_string(), input.label_column, targets.size(),
         targets.positive_weight > 0 ? targets.positive_count : 0,
         targets.negative_weight > 0 ? targets.negative_count : 0));
   }

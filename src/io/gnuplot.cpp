@@ -110,4 +110,16 @@ std::string gnuplot_png_and_svg(std::string_view basename, int width, int height
       fmt::arg("p", plot_commands));
 }
 
+void check_png_can_be_drawn(const fs::path& png, bool force, std::string_view option) {
+  fs::path script = png;
+  script.replace_extension(".gp");
+  refuse_existing_file(png, force, option);
+  refuse_existing_file(script, force, option);
+  if (!gnuplot_available()) {
+    throw RunError(fmt::format("{}: gnuplot is not installed, so {} cannot be drawn; install it "
+                               "(apt-get install gnuplot-nox) or leave out {}",
+                               option, png.string(), option));
+  }
+}
+
 }  // namespace aumtrain

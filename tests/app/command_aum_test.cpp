@@ -1,6 +1,7 @@
 // The `aumtrain aum` command, run as a user would run it.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "test_helpers.hpp"
@@ -113,6 +114,68 @@ TEST(CommandAum, UsageErrorsExitWith2) {
   EXPECT_EQ(run_aumtrain("aum").exit_code, 2);
   EXPECT_EQ(run_aumtrain("no-such-command").exit_code, 2);
   EXPECT_EQ(run_aumtrain("aum /no/such/file.csv").exit_code, 3);
+}
+
+TEST(CommandAum, ColumnsByNameAndStringLabels) {
+  testing::TempDir dir;
+  // four_samples.csv with other column names and labels spelled as words.
+  const auto path = dir.write("words.csv", "id,s,class\na,2.0,benign\nb,-3.5,benign\nc,-1,malignant\nd,1.5,Malignant\n");
+  auto result = run_aumtrain("aum --score-column s --label-column class --positive-label malignant '" + path + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // 'Malignant' is not 'malignant': three negatives and one positive.
+  EXPECT_NE(result.out.find("4 examples (1 positive, 3 negative), denominator rate\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("  3    -1  malignant"), std::string::npos) << result.out;
+  const auto json = nlohmann::json::parse(
+      run_aumtrain("aum --format json --score-column s --label-column class --positive-label benign '" +
+                   path + "'")
+          .out);
+  // benign (2, -3.5) against the rest (-1, 1.5): thresholds -2 (+), -1.5, 1, 3.5 (+), min(FPR, FNR)
+  // 0, 1/2, 1/2 on the gaps 0.5, 2.5, 2.5: AUM 2.5; two of four pairs ranked right: AUC 0.5.
+  EXPECT_EQ(json["aum"].get<double>(), 2.5);
+  EXPECT_EQ(json["auc"].get<double>(), 0.5);
+  result = run_aumtrain("aum --score-column s --label-column class '" + path + "'");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find(path + ":2:7: column 'class': 'benign' is not a number"),
+            std::string::npos)
+      << result.err;
+  result = run_aumtrain("aum --score-column score '" + path + "'");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find(path + ":1: no column named 'score'; the header has: id, s, class; the file "
+                                   "needs columns score and label"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(CommandAum, SummaryLeavesOutTheTablesAndArrays) {
+  auto result = run_aumtrain("aum --summary '" + kFourSamples + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "4 examples (2 positive, 2 negative), denominator rate\n\nAUM 1.5\nAUC 0.5\n");
+  result = run_aumtrain("aum --summary --format json --denominator count '" + kFourSamples + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json, nlohmann::json::parse(R"({"n": 4, "denominator": "count", "aum": 3, "auc": 0.5})"));
+}
+
+TEST(CommandAum, PlotDrawsTheErrorCurvesOnce) {
+  testing::TempDir dir;
+  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) GTEST_SKIP() << "no gnuplot";
+  auto result = run_aumtrain("aum --summary --plot errors.png '" + kFourSamples + "'", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream png(dir.path() / "errors.png", std::ios::binary);
+  std::string signature(8, '\0');
+  png.read(signature.data(), 8);
+  EXPECT_EQ(signature, "\x89PNG\r\n\x1a\n");
+  std::ifstream script_file(dir.path() / "errors.gp");
+  const std::string script((std::istreambuf_iterator<char>(script_file)), {});
+  EXPECT_NE(script.find("min(FPR, FNR): its area is AUM = 1.5"), std::string::npos) << script;
+  // Cuts between the scores -3.5 and 2: the four_samples ROC rows, lowest cut first.
+  EXPECT_NE(script.find("-3.5 0.5 0 0\n-1 0.5 0 0\n-1 0.5 0.5 0.5\n1.5 0.5 0.5 0.5\n"), std::string::npos)
+      << script;
+  result = run_aumtrain("aum --plot errors.png '" + kFourSamples + "'", dir.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--plot: errors.png already exists"), std::string::npos) << result.err;
+  EXPECT_EQ(run_aumtrain("aum --plot errors.png --force '" + kFourSamples + "'", dir.path()).exit_code, 0);
 }
 
 }  // namespace

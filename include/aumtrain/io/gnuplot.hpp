@@ -33,4 +33,9 @@ std::string gnuplot_data_block(std::string_view name,
 std::string gnuplot_png_and_svg(std::string_view basename, int width, int height,
                                 std::string_view plot_commands);
 
+/// Before any work: throws ConfigError when `png` or its script (the same name with .gp) exists
+/// and `force` is false, and RunError when gnuplot is not installed. `option` names the command
+/// line option that gave `png` in the messages.
+void check_png_can_be_drawn(const std::filesystem::path& png, bool force, std::string_view option);
+
 }  // namespace aumtrain
