@@ -111,14 +111,19 @@ GridSize grid_size(const std::vector<ExperimentConfig>& configs) {
   return size;
 }
 
-void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>& configs) {
+// The configs as they ran, with absolute paths and the run directory actually written, so that
+// each runs again as it is from any working directory.
+void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>& configs,
+                   const std::string& directory) {
   if (configs.size() == 1) {
-    write_file_atomically(staging / "config.yaml", to_yaml(configs.front()));
+    write_file_atomically(staging / "config.yaml",
+                          to_yaml(with_absolute_paths(configs.front(), directory)));
     return;
   }
   fs::create_directories(staging / "configs");
   for (const auto& c : configs) {
-    write_file_atomically(staging / "configs" / (c.name + ".yaml"), to_yaml(c));
+    write_file_atomically(staging / "configs" / (c.name + ".yaml"),
+                          to_yaml(with_absolute_paths(c, directory)));
   }
 }
 
@@ -218,7 +223,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
                "loss and optimizer (and step size); results go to {}",
                size.runs, size.groups, directory);
-  write_configs(staging, configs);
+  write_configs(staging, configs, directory);
 
   LearningCurveWriter curves(staging);
   ProgressThrottle throttle;
@@ -276,10 +281,13 @@ Command add_training_command(CLI::App& parent, bool compare) {
   if (compare) {
     command->add_option("CONFIG", options->configs, "YAML config files")->required();
     command->add_option("-o,--output", options->output,
-                        "Run directory (default: the config's output.directory; required with "
-                        "several configs)");
+                        "Run directory, from the working directory (default: the config's "
+                        "output.directory; required with several configs)");
   } else {
     command->add_option("CONFIG", options->configs, "YAML config file")->required()->expected(1);
+    command->add_option("-o,--output", options->output,
+                        "Run directory, from the working directory (default: the config's "
+                        "output.directory)");
   }
   command->add_option("--set", options->overrides,
                       "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");

@@ -23,9 +23,10 @@ struct TrainerParams {
                                     ///< validation AUC
   InitKind init = InitKind::zeros;  ///< random: weights N(0, 1/D) from `seed`
   std::uint64_t seed = 1;
-  int log_every = 1;                ///< record metrics every this many iterations, at the last,
-                                    ///< at every new best validation AUC and at about ten
-                                    ///< iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, ...)
+  /// Metrics are recorded at iteration 0, the last, every new best validation AUC and about ten
+  /// iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, ...); also every this many iterations
+  /// when set.
+  std::optional<int> log_every;
   int threads = 1;                  ///< threads for the matrix-vector products
 };
 
