@@ -159,8 +159,10 @@ class GroupLogger {
     ++finished_;
     const Selection* best = nullptr;
     std::size_t diverged = 0;
+    bool interrupted = false;
     for (const auto& s : selections) {
       diverged += s.diverged_runs;
+      interrupted = interrupted || s.interrupted;
       if (s.usable() && (!best || s.validation_auc > best->validation_auc)) best = &s;
     }
     const RunKey& key = selections.front().key;
@@ -169,7 +171,9 @@ class GroupLogger {
                  finished_, size_.groups, key.dataset,
                  positive_fraction_label(key.positive_fraction), key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
-                 best ? method_label(best->key, size_.all_constant) : "every run diverged",
+                 best          ? method_label(best->key, size_.all_constant)
+                 : interrupted ? "interrupted"
+                               : "every run diverged",
                  diverged ? fmt::format("; {} runs diverged", diverged) : "");
   }
 
@@ -248,13 +252,16 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
   curves.finish();
   const std::string table = comparison_markdown(outcome.selections);
+  for (const std::string& warning : few_validation_positive_warnings(outcome.selections)) {
+    spdlog::warn("{}", warning);
+  }
   write_results(staging, outcome, table, command_line, options, size);
   const bool plots = draw_plots(configs, staging);
   run_directory.commit();
 
   const std::string printed = fmt::format(
-      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds (best per row in "
-      "bold)\n\n{}\nResults in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
+      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds\n\n{}\n"
+      "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
       "models/{}\nFinished in {:.1f} s\n",
       table, directory, plots ? ", plots/" : "", outcome.seconds);
   std::fwrite(printed.data(), 1, printed.size(), stdout);

@@ -265,6 +265,12 @@ TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
     EXPECT_NE(slurp(run / "runs.csv").find(",interrupted,"), std::string::npos);
     EXPECT_NE(slurp(run / "comparison.csv").find(",interrupted,"), std::string::npos);
     EXPECT_NE(slurp(run / "run_info.json").find("\"interrupted\""), std::string::npos);
+    // Every run of the first seed was cut short or never started: the table says so, and
+    // neither calls them diverged nor bolds a winner among them.
+    const std::string table = slurp(run / "comparison.md");
+    EXPECT_NE(table.find("(1 interrupted) |"), std::string::npos) << table;
+    EXPECT_EQ(table.find("diverged"), std::string::npos) << table;
+    EXPECT_EQ(table.find("**"), std::string::npos) << table;
   }
 }
 

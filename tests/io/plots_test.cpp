@@ -22,8 +22,8 @@ using testing::TempDir;
 
 constexpr const char* kComparisonHeader =
     "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,validation_auc,test_auc,"
-    "test_aum,subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
-    "test_positives,runs,diverged_runs,status,model\n";
+    "test_aum,test_aum_over_score_sd,subtrain_size,subtrain_positives,validation_size,"
+    "validation_positives,test_size,test_positives,runs,diverged_runs,status,model\n";
 constexpr const char* kCurvesHeader =
     "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,step,set,metric,value\n";
 // As written before there were optimizers: no optimizer column, no step column.
@@ -35,9 +35,11 @@ constexpr const char* kOldCurvesHeader =
     "dataset,positive_fraction,seed,loss,step_size,iteration,set,metric,value\n";
 
 // A comparison.csv row; `run` is the cells up to step_size.
-std::string selection_row(const std::string& run, int iteration, const std::string& test_auc) {
-  return run + "," + std::to_string(iteration) + ",0.7," + test_auc +
-         ",0.2,60,20,20,7,20,7,1,0,ok,models/m.json\n";
+// Without `scaled_aum`, as written before there was a test_aum_over_score_sd column.
+std::string selection_row(const std::string& run, int iteration, const std::string& test_auc,
+                          bool scaled_aum = true) {
+  return run + "," + std::to_string(iteration) + ",0.7," + test_auc + ",0.2," +
+         (scaled_aum ? "0.1," : "") + "60,20,20,7,20,7,1,0,ok,models/m.json\n";
 }
 
 // learning_curves.csv rows of one run's AUC on one set, at iterations 0, 1, ...; `run` is the
@@ -154,8 +156,8 @@ TEST_F(PlotsTest, NamesAPairByItsLossWhenEveryRunIsConstant) {
 
 TEST_F(PlotsTest, ReadsRunDirectoriesWrittenBeforeOptimizers) {
   dir.write("comparison.csv", std::string(kOldComparisonHeader) +
-                                  selection_row("toy,NA,1,aum.count,0.01", 3, "0.7") +
-                                  selection_row("toy,NA,1,logistic,1", 1, "0.6"));
+                                  selection_row("toy,NA,1,aum.count,0.01", 3, "0.7", false) +
+                                  selection_row("toy,NA,1,logistic,1", 1, "0.6", false));
   std::string curves = kOldCurvesHeader;
   for (const char* set : {"subtrain", "validation", "test"}) {
     curves += auc_rows("toy,NA,1,aum.count,0.01", set, {"0.5", "0.625", "0.75", "0.8"}, false);

@@ -40,6 +40,8 @@ struct TrainResult {
   double best_validation_auc = 0;
   LinearModel best_model;
   SetMetrics best_test;      ///< test metrics of the best model
+  /// The standard deviation of the best model's test scores (dividing by their number).
+  double best_test_score_sd = 0;
   double seconds_to_best = 0;  ///< from the start of the run to the best iteration
   std::vector<IterationRecord> curve;  ///< the recorded iterations
   std::size_t line_search_events = 0;  ///< events walked by exact AUM line searches
