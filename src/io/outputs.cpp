@@ -381,7 +381,7 @@ std::vector<std::string> few_validation_positive_warnings(const std::vector<Sele
       fewest = std::min(fewest, s->counts.positives[1]);
     }
     warnings.push_back(fmt::format(
-        "{}, positive fraction {}: validation has {} positive{} on some seed, fewer than {}; "
+        "{}, positive fraction {}: validation has as few as {} positive{} (fewer than {}); "
         "validation AUC, which selects the models, takes few values there, so the selection is "
         "close to arbitrary (marked † in the table)",
         grid.rows[r].first, positive_fraction_label(grid.rows[r].second), fewest,

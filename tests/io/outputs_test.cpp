@@ -97,8 +97,8 @@ TEST(Outputs, ComparisonTableMarksRowsWithFewValidationPositives) {
       << table;
   EXPECT_EQ(few_validation_positive_warnings(s),
             std::vector<std::string>{
-                "d, positive fraction 0.02: validation has 4 positives on some seed, fewer "
-                "than 5; validation AUC, which selects the models, takes few values there, so "
+                "d, positive fraction 0.02: validation has as few as 4 positives (fewer "
+                "than 5); validation AUC, which selects the models, takes few values there, so "
                 "the selection is close to arbitrary (marked † in the table)"});
 }
 
