@@ -113,14 +113,19 @@ GridSize grid_size(const std::vector<ExperimentConfig>& configs) {
   return size;
 }
 
-void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>& configs) {
+// The configs as they ran, with absolute paths and the run directory actually written, so that
+// each runs again as it is from any working directory.
+void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>& configs,
+                   const std::string& directory) {
   if (configs.size() == 1) {
-    write_file_atomically(staging / "config.yaml", to_yaml(configs.front()));
+    write_file_atomically(staging / "config.yaml",
+                          to_yaml(with_absolute_paths(configs.front(), directory)));
     return;
   }
   fs::create_directories(staging / "configs");
   for (const auto& c : configs) {
-    write_file_atomically(staging / "configs" / (c.name + ".yaml"), to_yaml(c));
+    write_file_atomically(staging / "configs" / (c.name + ".yaml"),
+                          to_yaml(with_absolute_paths(c, directory)));
   }
 }
 
@@ -157,8 +162,10 @@ class GroupLogger {
     ++finished_;
     const Selection* best = nullptr;
     std::size_t diverged = 0;
+    bool interrupted = false;
     for (const auto& s : selections) {
       diverged += s.diverged_runs;
+      interrupted = interrupted || s.interrupted;
       if (s.usable() && (!best || s.validation_auc > best->validation_auc)) best = &s;
     }
     const RunKey& key = selections.front().key;
@@ -167,7 +174,9 @@ class GroupLogger {
                  finished_, size_.groups, key.dataset,
                  positive_fraction_label(key.positive_fraction), key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
-                 best ? method_label(best->key, size_.all_constant) : "every run diverged",
+                 best          ? method_label(best->key, size_.all_constant)
+                 : interrupted ? "interrupted"
+                               : "every run diverged",
                  diverged ? fmt::format("; {} runs diverged", diverged) : "");
   }
 
@@ -224,7 +233,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
                "loss and optimizer (and step size); results go to {}",
                size.runs, size.groups, directory);
-  write_configs(staging, configs);
+  write_configs(staging, configs, directory);
 
   LearningCurveWriter curves(staging);
   SplitsWriter splits(staging);
@@ -254,13 +263,16 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   curves.finish();
   splits.finish();
   const std::string table = comparison_markdown(outcome.selections);
+  for (const std::string& warning : few_validation_positive_warnings(outcome.selections)) {
+    spdlog::warn("{}", warning);
+  }
   write_results(staging, outcome, table, command_line, options, size);
   const bool plots = draw_plots(configs, staging);
   run_directory.commit();
 
   const std::string printed = fmt::format(
-      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds (best per row in "
-      "bold)\n\n{}\nResults in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
+      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds\n\n{}\n"
+      "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
       "splits.csv, models/{}\nFinished in {:.1f} s\n",
       table, directory, plots ? ", plots/" : "", outcome.seconds);
   std::fwrite(printed.data(), 1, printed.size(), stdout);
@@ -287,10 +299,13 @@ Command add_training_command(CLI::App& parent, bool compare) {
   if (compare) {
     command->add_option("CONFIG", options->configs, "YAML config files")->required();
     command->add_option("-o,--output", options->output,
-                        "Run directory (default: the config's output.directory; required with "
-                        "several configs)");
+                        "Run directory, from the working directory (default: the config's "
+                        "output.directory; required with several configs)");
   } else {
     command->add_option("CONFIG", options->configs, "YAML config file")->required()->expected(1);
+    command->add_option("-o,--output", options->output,
+                        "Run directory, from the working directory (default: the config's "
+                        "output.directory)");
   }
   command->add_option("--set", options->overrides,
                       "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");

@@ -304,7 +304,8 @@ Value<DataConfig> features_value() {
 const Keys<DataConfig>& data_keys() {
   static const Keys<DataConfig> keys = {
       {.name = "path",
-       .doc = "the dataset file; a relative path is taken from the working directory",
+       .doc = "the dataset file; a relative path (also one given by `--set`) is taken from "
+              "the config file's folder",
        .value = text(&DataConfig::path, "give the dataset file, e.g. datasets/sonar.csv"),
        .required = "give the dataset file, e.g. datasets/sonar.csv"},
       {.name = "format",
@@ -549,13 +550,16 @@ const Keys<TrainConfig>& train_keys() {
 const Keys<OutputConfig>& output_keys() {
   static const Keys<OutputConfig> keys = {
       {.name = "directory",
-       .doc = "the run directory; an existing non-empty one is never replaced without `--force`",
-       .value = text(&OutputConfig::directory, "give a path like runs/sonar"),
-       .default_text = "`runs/<name>`"},
+       .doc = "the run directory; a relative path (also one given by `--set`) is taken from "
+              "the config file's folder; `--output` replaces it; an existing non-empty one is "
+              "never replaced without `--force`",
+       .value = text(&OutputConfig::directory, "give a path like ../runs/sonar"),
+       .default_text = "`runs/<name>` beside the config file"},
       {.name = "log_every",
-       .doc = "learning-curve rows every this many iterations; the last iteration and every "
-              "iteration that improves validation AUC are always logged",
-       .value = whole_number(&OutputConfig::log_every, 1)},
+       .doc = "learning-curve rows also every this many iterations; `null`: only the rows "
+              "always written, at iteration 0, about ten iterations per decade (1, 2, 3, 4, 5, "
+              "6, 8, 10, 13, ...), every iteration that improves validation AUC, and the last",
+       .value = optional_whole_number(&OutputConfig::log_every)},
       {.name = "plots",
        .doc = "draw PNG and SVG plots with gnuplot",
        .value = flag(&OutputConfig::plots)},
@@ -690,10 +694,26 @@ void check_key_combinations(YAML::Node& root, const Field& top) {
       "step_sizes: [...]}");
 }
 
+/// A path of a config as an absolute path: a relative one is read from `folder` (the config
+/// file's), so that a config means the same files from any working directory, and its YAML
+/// (to_yaml) means them wherever it is read from.
+std::string from_folder(const std::string& path, const std::filesystem::path& folder) {
+  std::error_code no_working_directory;
+  const std::filesystem::path absolute =
+      std::filesystem::absolute(folder / path, no_working_directory);
+  if (no_working_directory) return (folder / path).lexically_normal().string();
+  return absolute.lexically_normal().string();
+}
+
+void resolve_relative_paths(ExperimentConfig& config, const std::filesystem::path& folder) {
+  for (DatasetEntry& entry : config.datasets) entry.data.path = from_folder(entry.data.path, folder);
+  if (config.output.directory.empty()) config.output.directory = "runs/" + config.name;
+  config.output.directory = from_folder(config.output.directory, folder);
+}
+
 /// The defaults that depend on other keys.
 void fill_contextual_defaults(ExperimentConfig& config) {
   if (config.train.losses.empty()) config.train.losses = every_loss();
-  if (config.output.directory.empty()) config.output.directory = "runs/" + config.name;
 }
 
 }  // namespace
@@ -741,6 +761,14 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
   config.name = std::filesystem::path(path).stem().string();
   config::read_keys(top, top_keys(), config);
   fill_contextual_defaults(config);
+  resolve_relative_paths(config, std::filesystem::path(path).parent_path());
+  return config;
+}
+
+ExperimentConfig with_absolute_paths(ExperimentConfig config,
+                                     const std::filesystem::path& output_directory) {
+  for (DatasetEntry& entry : config.datasets) entry.data.path = from_folder(entry.data.path, {});
+  config.output.directory = from_folder(output_directory.string(), {});
   return config;
 }
 

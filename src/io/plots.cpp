@@ -96,9 +96,14 @@ std::string file_part(std::string text) {
   return text;
 }
 
+// A double-quoted gnuplot string; a newline becomes a line break in the text.
 std::string gnuplot_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
@@ -112,21 +117,22 @@ struct Method {
   bool operator==(const Method&) const = default;
 };
 
-// The run selected for one method of a (dataset, fraction), on its first seed, with its AUC
-// by iteration on each set.
+// The run selected for one method of a (dataset, fraction) on one seed, with its AUC by
+// iteration on each set.
 struct SelectedRun {
   std::size_t method;    // index in PlotData::methods
+  std::string seed;      // as written in the files
   std::string step;      // the step size as written in the files; empty without one
   int iteration;         // the selected iteration
   std::array<std::vector<std::pair<double, double>>, 3> curves;  // per set: (iteration, AUC)
 };
 
-// One AUC plot: a dataset at a positive fraction, drawn from its first seed.
+// One AUC plot: a dataset at a positive fraction, every seed.
 struct Group {
   std::string dataset;
-  std::string fraction;  // cell text: NA or a number
-  std::string first_seed;
-  std::vector<SelectedRun> runs;
+  std::string fraction;            // cell text: NA or a number
+  std::vector<std::string> seeds;  // in order of first appearance
+  std::vector<SelectedRun> runs;   // one per (method, seed)
 };
 
 struct PlotData {
@@ -171,12 +177,11 @@ PlotData read_selections(const fs::path& file) {
       return g.dataset == dataset && g.fraction == fraction;
     });
     if (group == plots.groups.end()) {
-      group = plots.groups.insert(plots.groups.end(), Group{dataset, fraction, seed, {}});
+      group = plots.groups.insert(plots.groups.end(), Group{dataset, fraction, {}, {}});
     }
-    if (group->first_seed == seed) {
-      group->runs.push_back({m, std::string(f[run.step].text),
-                             static_cast<int>(number_of(f[iteration].text)), {}});
-    }
+    index_in(group->seeds, seed);
+    group->runs.push_back({m, seed, std::string(f[run.step].text),
+                           static_cast<int>(number_of(f[iteration].text)), {}});
     const auto key = std::tuple{index_in(plots.datasets, dataset),
                                 index_in(plots.fractions, fraction), m};
     plots.test_auc[key].push_back(number_of(f[test_auc].text));
@@ -188,14 +193,11 @@ PlotData read_selections(const fs::path& file) {
 SelectedRun* selected_run_of(PlotData& plots, const RunColumns& run,
                              const std::vector<CsvField>& f) {
   for (Group& group : plots.groups) {
-    if (group.dataset != f[run.dataset].text || group.fraction != f[run.fraction].text ||
-        group.first_seed != f[run.seed].text) {
-      continue;
-    }
+    if (group.dataset != f[run.dataset].text || group.fraction != f[run.fraction].text) continue;
     for (SelectedRun& selected : group.runs) {
       const Method& method = plots.methods[selected.method];
-      if (method.loss == f[run.loss].text && method.optimizer == run.optimizer_of(f) &&
-          selected.step == f[run.step].text) {
+      if (selected.seed == f[run.seed].text && method.loss == f[run.loss].text &&
+          method.optimizer == run.optimizer_of(f) && selected.step == f[run.step].text) {
         return &selected;
       }
     }
@@ -233,65 +235,175 @@ std::string plot_line(const std::vector<std::string>& series) {
   return series.empty() ? "plot 0.5 notitle\n" : fmt::format("plot {}\n", fmt::join(series, ", "));
 }
 
-// Panel r's curves as data blocks curve_<r>_<set>; returns the largest iteration seen (at
-// least 1, for the x range).
-double add_curve_blocks(const Group& group, std::string& data) {
+// The panels of an AUC plot: one per method, in order of first appearance, each with the
+// group's runs of that method (one per seed).
+std::vector<std::vector<const SelectedRun*>> auc_panels(const Group& group) {
+  std::vector<std::size_t> methods;
+  std::vector<std::vector<const SelectedRun*>> panels;
+  for (const SelectedRun& run : group.runs) {
+    const std::size_t panel = index_in(methods, run.method);
+    if (panel == panels.size()) panels.emplace_back();
+    panels[panel].push_back(&run);
+  }
+  return panels;
+}
+
+std::size_t seed_index(const Group& group, const SelectedRun& run) {
+  return static_cast<std::size_t>(std::find(group.seeds.begin(), group.seeds.end(), run.seed) -
+                                  group.seeds.begin());
+}
+
+// The AUC range a panel shows: every point of its curves, with a margin above and below so that
+// no curve runs along the border (an AUC of 1 stays visible).
+std::pair<double, double> auc_range(const std::vector<const SelectedRun*>& panel) {
+  double low = 1, high = 0;
+  for (const SelectedRun* run : panel) {
+    for (const auto& curve : run->curves) {
+      for (const auto& [x, y] : curve) {
+        if (!std::isfinite(y)) continue;
+        low = std::min(low, y);
+        high = std::max(high, y);
+      }
+    }
+  }
+  if (low > high) return {0, 1};  // nothing to draw
+  const double margin = std::max(0.05 * (high - low), 0.02);
+  return {low - margin, high + margin};
+}
+
+// Whether the validation curve has a point at the selected iteration (always, in files that
+// aumtrain wrote).
+bool has_selected_point(const SelectedRun& run) {
+  return std::any_of(run.curves[1].begin(), run.curves[1].end(),
+                     [&](const auto& point) { return point.first == run.iteration; });
+}
+
+// The curves of panel p as data blocks curve_<p>_<seed>_<set>, x = iteration + 1, and the
+// selected iteration's validation AUC as selected_<p>_<seed>; returns the largest iteration seen
+// (at least 1, for the x range).
+double add_curve_blocks(const Group& group, std::size_t p, const std::vector<const SelectedRun*>& panel,
+                        std::string& data) {
   double last_iteration = 1;
-  for (std::size_t r = 0; r < group.runs.size(); ++r) {
+  for (const SelectedRun* run : panel) {
+    const std::size_t k = seed_index(group, *run);
     for (std::size_t set = 0; set < 3; ++set) {
       std::vector<std::vector<std::string>> rows;
-      for (const auto& [x, y] : group.runs[r].curves[set]) {
+      for (const auto& [x, y] : run->curves[set]) {
         rows.push_back({fmt::format("{}", x + 1), fmt::format("{}", y)});
         last_iteration = std::max(last_iteration, x);
       }
-      if (!rows.empty()) data += gnuplot_data_block(fmt::format("curve_{}_{}", r, set), rows);
+      if (!rows.empty()) data += gnuplot_data_block(fmt::format("curve_{}_{}_{}", p, k, set), rows);
+    }
+    for (const auto& [x, y] : run->curves[1]) {
+      if (x != run->iteration) continue;
+      data += gnuplot_data_block(fmt::format("selected_{}_{}", p, k),
+                                 {{fmt::format("{}", x + 1), fmt::format("{}", y)}});
+      break;
     }
   }
   return last_iteration;
 }
 
-std::string auc_panel_title(const SelectedRun& run, const std::string& label) {
-  if (run.step.empty()) return fmt::format("{} (iteration {})", label, run.iteration);
-  return fmt::format("{} (step size {}, iteration {})", label, run.step, run.iteration);
+// gnuplot's dash patterns 1 to 5 (solid, dashes, dots, ...), one per seed.
+int seed_dash_type(std::size_t seed_index) { return static_cast<int>(seed_index % 5) + 1; }
+
+// The second line of a panel's title: each seed's selected step size and iteration.
+std::string selections_by_seed(const std::vector<const SelectedRun*>& panel) {
+  std::vector<std::string> seeds, steps, iterations;
+  for (const SelectedRun* run : panel) {
+    seeds.push_back(run->seed);
+    if (!run->step.empty()) steps.push_back(run->step);
+    iterations.push_back(std::to_string(run->iteration));
+  }
+  const std::string which = fmt::format("seed{} {}: ", seeds.size() > 1 ? "s" : "",
+                                        fmt::join(seeds, ", "));
+  if (steps.size() != panel.size()) {
+    return fmt::format("{}iteration {}", which, fmt::join(iterations, ", "));
+  }
+  return fmt::format("{}step size {}; iteration {}", which, fmt::join(steps, ", "),
+                     fmt::join(iterations, ", "));
 }
 
-// AUC by iteration for one (dataset, fraction): a panel per method, lines for the three sets,
-// the selected iteration dashed.
+// One panel's plot command: a line per seed and set (colour: set; dash pattern: seed) and a dot
+// at each seed's selected iteration on its validation curve.
+std::string auc_panel_plot(const Group& group, std::size_t p,
+                           const std::vector<const SelectedRun*>& panel) {
+  std::vector<std::string> series;
+  for (const SelectedRun* run : panel) {
+    const std::size_t k = seed_index(group, *run);
+    for (std::size_t set = 0; set < 3; ++set) {
+      if (run->curves[set].empty()) continue;
+      series.push_back(fmt::format("$curve_{}_{}_{} using 1:2 with lines lw 1.5 dt {} lc rgb "
+                                   "\"{}\" notitle",
+                                   p, k, set, seed_dash_type(k), kSetColors[set]));
+    }
+    if (has_selected_point(*run)) {
+      series.push_back(fmt::format("$selected_{}_{} using 1:2 with points pt 7 ps 1.2 lc rgb "
+                                   "\"{}\" notitle",
+                                   p, k, kSetColors[1]));
+    }
+  }
+  return plot_line(series);
+}
+
+// The key of every panel, drawn once in a panel of its own: the sets' colours, the seeds' dash
+// patterns and the dot of the selected iteration.
+std::string auc_key_panel(const Group& group) {
+  std::vector<std::string> entries;
+  for (std::size_t set = 0; set < 3; ++set) {
+    entries.push_back(fmt::format("keyentry with lines lw 2 lc rgb \"{}\" title \"{}\"",
+                                  kSetColors[set], kSets[set]));
+  }
+  for (std::size_t k = 0; k < group.seeds.size(); ++k) {
+    entries.push_back(fmt::format("keyentry with lines lw 1.5 dt {} lc rgb \"#444444\" title {}",
+                                  seed_dash_type(k), gnuplot_string("seed " + group.seeds[k])));
+  }
+  entries.push_back(fmt::format(
+      "keyentry with points pt 7 ps 1.2 lc rgb \"{}\" title \"selected iteration (validation "
+      "AUC)\"",
+      kSetColors[1]));
+  return fmt::format(
+      "unset title\nunset border\nunset tics\nunset grid\nunset xlabel\nunset ylabel\n"
+      "unset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
+      "set key center center vertical Left reverse samplen 4 spacing 1.3 font \",12\"\n"
+      "plot -1 notitle, {}\n",  // a line below the range: gnuplot wants one real series
+      fmt::join(entries, ", "));
+}
+
+// AUC by iteration for one (dataset, fraction): a panel per method with every seed's selected
+// run, then a panel with the key.
 PlotScript auc_plot(const Group& group, const PlotData& plots) {
   PlotScript script;
-  const double last_iteration = add_curve_blocks(group, script.data);
-  const int columns = static_cast<int>(std::min<std::size_t>(group.runs.size(), 3));
-  const int rows = static_cast<int>((group.runs.size() + 2) / 3);
+  const auto panels = auc_panels(group);
+  double last_iteration = 1;
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    last_iteration = std::max(last_iteration, add_curve_blocks(group, p, panels[p], script.data));
+  }
+  const std::size_t cells = panels.size() + 1;  // and the key
+  const int columns = static_cast<int>(std::min<std::size_t>(cells, 3));
+  const int rows = static_cast<int>((cells + 2) / 3);
   script.commands = fmt::format(
       "set multiplot layout {},{} title {} font \",14\"\n"
-      "set grid\nset key bottom right opaque box\nset logscale x\nset xrange [1:{}]\n"
+      "set grid\nunset key\nset logscale x\nset xrange [1:{}]\n"
       "set xlabel \"iteration + 1 (log scale)\"\nset ylabel \"AUC\"\n",
       rows, columns,
-      gnuplot_string(fmt::format("{}, positive fraction {}, seed {}: AUC by iteration of each "
-                                 "selected run (dashed: selected iteration)",
-                                 group.dataset, fraction_title(group.fraction),
-                                 group.first_seed)),
+      gnuplot_string(fmt::format("{}, positive fraction {}: AUC by iteration of the run selected "
+                                 "for each seed",
+                                 group.dataset, fraction_title(group.fraction))),
       last_iteration + 1);
-  for (std::size_t r = 0; r < group.runs.size(); ++r) {
-    const SelectedRun& run = group.runs[r];
-    const std::string label = method_label(plots.methods[run.method], plots.all_constant);
-    script.commands += fmt::format("set title {}\n", gnuplot_string(auc_panel_title(run, label)));
-    script.commands += fmt::format(
-        "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead dashtype 2 lw 1.5 lc rgb "
-        "\"#444444\"\n",
-        run.iteration + 1);
-    std::vector<std::string> series;
-    for (std::size_t set = 0; set < 3; ++set) {
-      if (run.curves[set].empty()) continue;
-      series.push_back(fmt::format(
-          "$curve_{}_{} using 1:2 with lines lw 2 lc rgb \"{}\" title \"{}\"", r, set,
-          kSetColors[set], kSets[set]));
-    }
-    script.commands += plot_line(series);
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    const auto [low, high] = auc_range(panels[p]);
+    const std::string label =
+        method_label(plots.methods[panels[p].front()->method], plots.all_constant);
+    script.commands +=
+        fmt::format("set title {} font \",11\"\nset yrange [{:.4g}:{:.4g}]\n",
+                    gnuplot_string(label + "\n" + selections_by_seed(panels[p])), low, high);
+    script.commands += auc_panel_plot(group, p, panels[p]);
   }
+  script.commands += auc_key_panel(group);
   script.commands += "unset multiplot\n";
-  script.width = 520 * columns;
-  script.height = 400 * rows + 60;
+  script.width = 560 * columns;
+  script.height = 440 * rows + 60;
   return script;
 }
 

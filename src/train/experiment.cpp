@@ -191,12 +191,14 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
     selection.iteration = best->result.best_iteration;
     selection.validation_auc = best->result.best_validation_auc;
     selection.test = best->result.best_test;
+    selection.test_score_sd = best->result.best_test_score_sd;
     selection.model = best->result.best_model;
     selection.seconds_to_selected = best->result.seconds_to_best;
     selection.threshold = subtrain_threshold(group.data, selection.model);
   } else {
     selection.validation_auc = std::nan("");
     selection.test = {std::nan(""), std::nan(""), std::nan("")};
+    selection.test_score_sd = std::nan("");
   }
   return selection;
 }

@@ -83,7 +83,8 @@ std::optional<RunStatus> BestModelTracker::on_iteration(IterationView& view) {
 
 std::optional<RunStatus> CurveRecorder::on_iteration(IterationView& view) {
   const int iteration = view.iteration();
-  const bool recorded = iteration % log_every_ == 0 || view.last() || on_log_grid(iteration) ||
+  const bool recorded = iteration == 0 || view.last() || on_log_grid(iteration) ||
+                        (log_every_ && iteration % *log_every_ == 0) ||
                         best_->improves(view.validation_auc());
   if (!recorded) return std::nullopt;
   IterationRecord record;

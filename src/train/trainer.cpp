@@ -50,13 +50,25 @@ std::optional<RunStatus> observe(std::span<TrainObserver* const> observers, Iter
 }
 
 // The selected model's test metrics, once.
-SetMetrics best_test_metrics(LinearObjective& objective, const LinearModel& best) {
+// The standard deviation of the scores (dividing by their number).
+double spread_of_scores(const std::vector<double>& scores) {
+  if (scores.empty()) return 0;
+  double mean = 0;
+  for (double s : scores) mean += s;
+  mean /= static_cast<double>(scores.size());
+  double squares = 0;
+  for (double s : scores) squares += (s - mean) * (s - mean);
+  return std::sqrt(squares / static_cast<double>(scores.size()));
+}
+
+// The test metrics of the best model, and the spread of its test scores.
+void evaluate_best_on_test(LinearObjective& objective, TrainResult& result) {
   std::vector<double> scores(objective.size(SetName::test));
-  objective.scores(SetName::test, best, scores);
-  SetMetrics metrics = objective.aum_and_auc(SetName::test, scores);
+  objective.scores(SetName::test, result.best_model, scores);
+  result.best_test = objective.aum_and_auc(SetName::test, scores);
   std::vector<double> gradient(scores.size());
-  metrics.loss = objective.value_and_score_gradient(SetName::test, scores, gradient);
-  return metrics;
+  result.best_test.loss = objective.value_and_score_gradient(SetName::test, scores, gradient);
+  result.best_test_score_sd = spread_of_scores(scores);
 }
 
 }  // namespace
@@ -116,7 +128,7 @@ TrainResult train_linear_model(const TrainingData& data, Loss& loss, Optimizer& 
   result.seconds_to_best = best.seconds_to_best();
   if (result.best_iteration >= 0) {
     result.best_model = best.best_model();
-    result.best_test = best_test_metrics(objective, result.best_model);
+    evaluate_best_on_test(objective, result);
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;

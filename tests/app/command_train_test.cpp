@@ -137,6 +137,36 @@ TEST(CommandTrain, TwoRunsWithOneSeedGiveIdenticalCurves) {
   EXPECT_FALSE(fs::exists(dir.path() / "one/plots"));
 }
 
+TEST(CommandTrain, RunsFromAnyFolderAndItsConfigYamlRunsAgainAsItIs) {
+  // The shipped config names its data relative to its own folder; --output is relative to the
+  // working directory.
+  testing::TempDir first_folder, second_folder;
+  const std::string shipped = AUMTRAIN_SOURCE_DIR "/configs/pima.yaml";
+  const auto first = run_aumtrain("train '" + shipped +
+                                      "' --set split.seeds=[1] --set train.max_iterations=10 "
+                                      "--set 'train.losses=[aum, logistic]' "
+                                      "--set train.step_sizes=[0.1] --set output.plots=false "
+                                      "--output run",
+                                  first_folder.path());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const fs::path run = first_folder.path() / "run";
+  const std::string comparison = slurp(run / "comparison.csv");
+  ASSERT_NE(comparison.find("\npima,NA,1,logistic,constant,0.1,"), std::string::npos) << comparison;
+  // config.yaml records absolute paths: the data read and the run directory written.
+  const std::string recorded = slurp(run / "config.yaml");
+  const std::string data = (fs::path(AUMTRAIN_SOURCE_DIR) / "datasets/pima.csv").lexically_normal();
+  EXPECT_NE(recorded.find("  path: " + data + "\n"), std::string::npos) << recorded;
+  EXPECT_NE(recorded.find("  directory: " + run.string() + "\n"), std::string::npos) << recorded;
+
+  // Run as it is from a third folder, it reads the same data into the same run directory.
+  const auto again = run_aumtrain("train '" + (run / "config.yaml").string() + "' --force",
+                                  second_folder.path());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(slurp(run / "comparison.csv"), comparison);
+  EXPECT_EQ(slurp(run / "config.yaml"), recorded);
+  EXPECT_TRUE(fs::is_empty(second_folder.path()));
+}
+
 TEST(CommandTrain, NeverOverwritesWithoutForce) {
   testing::TempDir dir;
   const auto config = dir.write("c.yaml", tiny_config("sonar", "sonar", "label", "  plots: false\n"));
@@ -235,6 +265,12 @@ TEST(CommandCompare, SignalStopsAfterTheCurrentIterationAndKeepsWhatWasDone) {
     EXPECT_NE(slurp(run / "runs.csv").find(",interrupted,"), std::string::npos);
     EXPECT_NE(slurp(run / "comparison.csv").find(",interrupted,"), std::string::npos);
     EXPECT_NE(slurp(run / "run_info.json").find("\"interrupted\""), std::string::npos);
+    // Every run of the first seed was cut short or never started: the table says so, and
+    // neither calls them diverged nor bolds a winner among them.
+    const std::string table = slurp(run / "comparison.md");
+    EXPECT_NE(table.find("(1 interrupted) |"), std::string::npos) << table;
+    EXPECT_EQ(table.find("diverged"), std::string::npos) << table;
+    EXPECT_EQ(table.find("**"), std::string::npos) << table;
   }
 }
 

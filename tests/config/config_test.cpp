@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -59,7 +60,8 @@ TEST(Config, ReadsEveryKey) {
   EXPECT_EQ(c.name, "toy");
   ASSERT_EQ(c.datasets.size(), 1u);
   EXPECT_EQ(c.datasets[0].name, "toy");
-  EXPECT_EQ(c.datasets[0].data.path, "data.csv");
+  // Relative paths are taken from the config's folder.
+  EXPECT_EQ(c.datasets[0].data.path, (dir.path() / "data.csv").string());
   EXPECT_EQ(c.datasets[0].data.label, "y");
   EXPECT_EQ(c.datasets[0].data.positive_label, "yes");
   EXPECT_EQ(c.datasets[0].data.features, (std::vector<std::string>{"a", "b"}));
@@ -79,7 +81,7 @@ TEST(Config, ReadsEveryKey) {
   EXPECT_EQ(c.train.max_iterations, 30);
   EXPECT_EQ(c.train.init, InitKind::random);
   EXPECT_EQ(c.train.patience, 7);
-  EXPECT_EQ(c.output.directory, "out/toy");
+  EXPECT_EQ(c.output.directory, (dir.path() / "out/toy").string());
   EXPECT_EQ(c.output.log_every, 3);
   EXPECT_FALSE(c.output.plots);
 }
@@ -98,8 +100,62 @@ TEST(Config, DefaultsFillWhatIsNotGiven) {
   EXPECT_EQ(c.train.optimizers.front().name, "constant");
   EXPECT_EQ(c.train.optimizers.front().step_sizes, (std::vector<double>{0.001, 0.01, 0.1, 1, 10}));
   EXPECT_EQ(c.train.max_iterations, 1000);
-  EXPECT_EQ(c.output.directory, "runs/mini");
+  EXPECT_EQ(c.output.directory, (dir.path() / "runs/mini").string());  // beside the config
+  EXPECT_FALSE(c.output.log_every.has_value());
   EXPECT_EQ(c.datasets[0].data.delimiter, 0);
+}
+
+TEST(Config, RelativePathsAreTakenFromTheConfigsFolder) {
+  namespace fs = std::filesystem;
+  testing::TempDir dir;
+  fs::create_directories(dir.path() / "configs");
+  const std::string path = dir.write(
+      "configs/c.yaml",
+      "datasets:\n  - {name: a, data: {path: ../data/a.csv}}\n  - {name: b, data: {path: "
+      "/srv/b.csv}}\n  - {name: c, data: {path: ./c.csv}}\noutput: {directory: ../runs/c}\n");
+  const ExperimentConfig c = load_config(path, {});
+  EXPECT_EQ(c.datasets[0].data.path, (dir.path() / "data/a.csv").string());
+  EXPECT_EQ(c.datasets[1].data.path, "/srv/b.csv");  // absolute paths stay as they are
+  EXPECT_EQ(c.datasets[2].data.path, (dir.path() / "configs/c.csv").string());
+  EXPECT_EQ(c.output.directory, (dir.path() / "runs/c").string());
+
+  // A --set value sets a key of the config, so it is read from the same folder.
+  const ExperimentConfig set = load_config(
+      path, {"datasets.0.data.path=a.csv", "output.directory=out", "datasets.1.data.path=/b.csv"});
+  EXPECT_EQ(set.datasets[0].data.path, (dir.path() / "configs/a.csv").string());
+  EXPECT_EQ(set.datasets[1].data.path, "/b.csv");
+  EXPECT_EQ(set.output.directory, (dir.path() / "configs/out").string());
+
+  // A config named without a folder is in the working directory.
+  struct WorkingDirectory {
+    fs::path previous = fs::current_path();
+    explicit WorkingDirectory(const fs::path& to) { fs::current_path(to); }
+    ~WorkingDirectory() { fs::current_path(previous); }
+  };
+  const ExperimentConfig here = [&] {
+    const WorkingDirectory in_configs(dir.path() / "configs");
+    return load_config("c.yaml", {});
+  }();
+  EXPECT_EQ(here.datasets[0].data.path, (dir.path() / "data/a.csv").string());
+  EXPECT_EQ(here.datasets[2].data.path, (dir.path() / "configs/c.csv").string());
+}
+
+TEST(Config, WithAbsolutePathsRecordsTheRunDirectoryActuallyUsed) {
+  namespace fs = std::filesystem;
+  testing::TempDir dir;
+  fs::create_directories(dir.path() / "configs");
+  const ExperimentConfig c = load_config(
+      dir.write("configs/c.yaml", "data: {path: ../d.csv}\noutput: {directory: ../runs/c}\n"),
+      {});
+  const ExperimentConfig recorded = with_absolute_paths(c, "/elsewhere/./run/");
+  EXPECT_EQ(recorded.datasets[0].data.path, (dir.path() / "d.csv").string());
+  EXPECT_EQ(recorded.output.directory, "/elsewhere/run/");
+  // A relative output directory is taken from the working directory, as --output is.
+  EXPECT_EQ(with_absolute_paths(c, "out").output.directory,
+            (fs::current_path() / "out").string());
+  // Its YAML, read from any folder, means the same files.
+  const ExperimentConfig again = load_config(dir.write("again.yaml", to_yaml(recorded)), {});
+  EXPECT_EQ(to_yaml(again), to_yaml(recorded));
 }
 
 TEST(Config, ResolvedYamlReadsBackTheSame) {
@@ -112,10 +168,22 @@ TEST(Config, ResolvedYamlReadsBackTheSame) {
 }
 
 TEST(Config, ShippedConfigsLoad) {
+  namespace fs = std::filesystem;
+  const fs::path source = AUMTRAIN_SOURCE_DIR;
   for (const char* name : {"compare", "breast_cancer", "sonar", "ionosphere", "pima"}) {
-    const std::string path = std::string(AUMTRAIN_SOURCE_DIR) + "/configs/" + name + ".yaml";
-    EXPECT_NO_THROW(load_config(path, {})) << path;
+    const std::string path = (source / "configs" / (std::string(name) + ".yaml")).string();
+    ExperimentConfig c;
+    ASSERT_NO_THROW(c = load_config(path, {})) << path;
+    // Their data and run directories are in the repository's top folder, from any working
+    // directory.
+    for (const auto& entry : c.datasets) {
+      EXPECT_TRUE(fs::exists(entry.data.path)) << path << ": " << entry.data.path;
+    }
+    EXPECT_EQ(fs::path(c.output.directory), (source / "configs/../runs" / name).lexically_normal())
+        << path;
   }
+  const ExperimentConfig spam = load_config((source / "bench/peers/spam_line_search.yaml").string(), {});
+  EXPECT_EQ(fs::path(spam.datasets.front().data.path), (source / "datasets/spam.csv").lexically_normal());
 }
 
 TEST(Config, ErrorsNameTheKeyPathAndLine) {
@@ -195,7 +263,7 @@ TEST(Config, SetOverridesAnyKey) {
   EXPECT_EQ(c.train.max_iterations, 5);
   EXPECT_EQ(c.split.seeds, (std::vector<std::uint64_t>{9}));
   EXPECT_EQ(loss_display_name(c.train.losses[0]), "aum.rate");
-  EXPECT_EQ(c.output.directory, "elsewhere");
+  EXPECT_EQ(c.output.directory, (dir.path() / "elsewhere").string());
   ASSERT_EQ(c.split.positive_fractions.size(), 1u);
   EXPECT_FALSE(c.split.positive_fractions[0]);
 }
@@ -428,7 +496,8 @@ TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
            "| `step_sizes` | number or list of numbers | `[0.001, 0.01, 0.1, 1, 10]` |",
            "| `optimizers` | list | `[{name: constant, step_sizes: [0.001, 0.01, 0.1, 1, 10]}]` |",
            "| `test` | number | `0.25` | strictly between 0 and 1 |",
-           "| `directory` | text | `runs/<name>` | not empty |",
+           "| `directory` | text | `runs/<name>` beside the config file | not empty |",
+           "| `log_every` | whole number or null | `null` | >= 1 |",
            "| `path` | text | required |",
            "| `positive_label` | text | `\"1\"` |",
            "| `patience` | whole number or null | `null` | >= 1 |",

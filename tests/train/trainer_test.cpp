@@ -104,6 +104,41 @@ TEST(Trainer, RecordsEveryLogEveryIterationsTheLastALogSpacedGridAndEveryNewBest
   EXPECT_TRUE(std::is_sorted(iterations.begin(), iterations.end()));
 }
 
+TEST(Trainer, WithoutLogEveryRecordsOnlyTheGridTheBestsAndTheLast) {
+  const Toy toy = make_toy();
+  LogisticLoss loss;
+  TrainerParams params;
+  params.max_iterations = 90;
+  const std::vector<int> grid = {0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79, 90};
+  auto on_grid = [&](int iteration) {
+    return std::find(grid.begin(), grid.end(), iteration) != grid.end();
+  };
+  // Iterations off the grid are recorded only when they are a new best validation AUC.
+  const TrainResult plain = train_constant(toy, loss, 0.5, params);
+  std::vector<int> iterations;
+  double best_auc = -1;
+  for (const auto& record : plain.curve) {
+    iterations.push_back(record.iteration);
+    EXPECT_TRUE(on_grid(record.iteration) || record.validation.auc > best_auc)
+        << "iteration " << record.iteration;
+    best_auc = std::max(best_auc, record.validation.auc);
+  }
+  for (int iteration : grid) {
+    EXPECT_NE(std::find(iterations.begin(), iterations.end(), iteration), iterations.end())
+        << "iteration " << iteration;
+  }
+  // log_every adds its multiples to exactly those.
+  params.log_every = 15;
+  const TrainResult every_15 = train_constant(toy, loss, 0.5, params);
+  std::vector<int> expected = iterations;
+  for (int iteration = 15; iteration <= 90; iteration += 15) expected.push_back(iteration);
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  std::vector<int> got;
+  for (const auto& record : every_15.curve) got.push_back(record.iteration);
+  EXPECT_EQ(got, expected);
+}
+
 TEST(Trainer, TheBestIterationIsAlwaysRecorded) {
   // With rows only every 1000 iterations, the record of the selected iteration is there all
   // the same, with the validation AUC that selected it.

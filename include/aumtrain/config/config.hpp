@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +20,8 @@ enum class InitKind { zeros, random };
 
 /// `data:` — one dataset file and how to read it.
 struct DataConfig {
-  std::string path;                      ///< relative paths are against the working directory
+  std::string path;                      ///< absolute: load_config reads a relative path from
+                                         ///< the config file's folder
   DataFormat format = DataFormat::csv;   ///< csv | libsvm
   char delimiter = 0;                    ///< 0: detect (auto); or ',', ';', '\t'
   std::string label;                     ///< label column; empty: the last column
@@ -80,8 +82,12 @@ struct TrainConfig {
 
 /// `output:` — the run directory.
 struct OutputConfig {
-  std::string directory;  ///< default: runs/<name>
-  int log_every = 1;      ///< learning-curve rows every this many iterations (and the last)
+  /// Absolute: load_config reads a relative path from the config file's folder, where the
+  /// default runs/<name> is too.
+  std::string directory;
+  /// Learning-curve rows every this many iterations besides the ones always recorded
+  /// (iteration 0, a log-spaced grid, every new best validation AUC, the last); nullopt: none.
+  std::optional<int> log_every;
   bool plots = true;
 };
 
@@ -93,7 +99,7 @@ struct DatasetEntry {
 
 struct ExperimentConfig {
   std::string name;
-  std::string source;  ///< the file it was read from
+  std::string source;  ///< the file it was read from, as given
   std::vector<DatasetEntry> datasets;
   SplitConfig split;
   TrainConfig train;
@@ -101,12 +107,19 @@ struct ExperimentConfig {
 };
 
 /// Reads a config file, applies `overrides` ("key.path=value", the value in YAML syntax) and
-/// checks every key. Errors throw ConfigError naming the file, line and column (or the --set
+/// checks every key. Paths come out absolute: relative ones, also those of overrides, are read
+/// from the config file's folder. Errors throw ConfigError naming the file, line and column (or the --set
 /// that gave the value) and the full key path; unknown keys list the valid ones.
 ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
 
 /// The configuration with every default filled in, as YAML that load_config reads back.
 std::string to_yaml(const ExperimentConfig& config);
+
+/// The config as a run directory records it: its output directory the absolute form of
+/// `output_directory` (the one actually written, relative to the working directory), so that
+/// its YAML runs again from anywhere into that same run directory.
+ExperimentConfig with_absolute_paths(ExperimentConfig config,
+                                     const std::filesystem::path& output_directory);
 
 /// A Markdown reference of every key: for each section a table of key, type, default, allowed
 /// values and meaning (`aumtrain config-reference` prints it).

@@ -34,11 +34,18 @@ std::string comparison_csv(const std::vector<Selection>& selections);
 /// uses the constant optimizer, otherwise "loss, optimizer".
 std::string method_label(const RunKey& key, bool all_constant);
 
-/// The comparison table in Markdown: rows dataset / positive fraction, columns loss (and
-/// optimizer, see method_label), cells the
-/// mean ± sd of test AUC over seeds, the best of each row in bold; then, with more than one
-/// row, each loss's mean rank over the rows.
+/// The comparison table in Markdown: rows dataset / positive fraction with the sizes and
+/// positives of subtrain / validation / test, columns loss (and optimizer, see method_label),
+/// cells the mean ± sd of test AUC over seeds. Bold: among the columns whose seeds all
+/// finished, the best mean and every column that it does not beat on every seed (paired by
+/// seed). Rows whose validation set has fewer than 5 positives on some seed are marked †, cells
+/// with runs cut short say how many seeds were interrupted. Notes under the table state these
+/// rules; then, with more than one row, each column's mean rank over the rows.
 std::string comparison_markdown(const std::vector<Selection>& selections);
+
+/// One message per (dataset, positive fraction) whose validation set has fewer than 5 positives
+/// on some seed, for the log.
+std::vector<std::string> few_validation_positive_warnings(const std::vector<Selection>& selections);
 
 /// What reaching each selected model cost, per loss and optimizer, as a Markdown table: over
 /// every (dataset, positive fraction, seed), the median selected iteration, the median seconds

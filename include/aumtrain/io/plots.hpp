@@ -10,9 +10,10 @@ namespace aumtrain {
 
 /// Writes into `plot_directory`:
 /// - auc_<dataset>_<fraction>.{png,svg}: AUC by iteration for each (dataset, positive
-///   fraction), a panel per (loss, optimizer) pair, lines for subtrain / validation / test, for
-///   the first seed's selected run (its step size, for the constant optimizer), with the
-///   selected iteration marked;
+///   fraction), a panel per (loss, optimizer) pair titled with each seed's selected step size
+///   and iteration; in it, for every seed's selected run, lines for subtrain / validation / test
+///   (colour: set, dash pattern: seed) and a dot at the selected iteration on the validation
+///   line; the AUC range from the panel's data with a margin; the key in a panel of its own;
 /// - comparison.{png,svg}: test AUC (mean ± sd over seeds) per (loss, optimizer) pair, a panel
 ///   per dataset, by positive fraction.
 /// A pair is labelled by its loss alone when every run of the directory used the constant

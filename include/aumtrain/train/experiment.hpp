@@ -45,6 +45,7 @@ struct Selection {
   int iteration = -1;  ///< -1 when every run diverged before its first evaluation
   double validation_auc = 0;
   SetMetrics test;
+  double test_score_sd = 0;  ///< standard deviation of the model's test scores
   LinearModel model;  ///< on standardised features
   FeatureMap feature_map;
   std::vector<std::string> feature_names;

@@ -98,18 +98,19 @@ class BestModelTracker final : public TrainObserver {
   double seconds_to_best_ = 0;
 };
 
-/// Learning-curve records: every `log_every` iterations, at about ten iterations per decade
-/// (1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, ...), at every new best validation AUC and at the
-/// last iteration. Give it before the BestModelTracker, which it asks whether an iteration is a
-/// new best.
+/// Learning-curve records: at iteration 0, at about ten iterations per decade (1, 2, 3, 4, 5, 6,
+/// 8, 10, 13, 16, 20, 25, ...), at every new best validation AUC, at the last iteration, and
+/// every `log_every` iterations when it is given. Give it before the BestModelTracker, which it
+/// asks whether an iteration is a new best.
 class CurveRecorder final : public TrainObserver {
  public:
-  CurveRecorder(int log_every, const BestModelTracker& best) : log_every_(log_every), best_(&best) {}
+  CurveRecorder(std::optional<int> log_every, const BestModelTracker& best)
+      : log_every_(log_every), best_(&best) {}
   std::optional<RunStatus> on_iteration(IterationView& view) override;
   std::vector<IterationRecord> take_curve() { return std::move(curve_); }
 
  private:
-  int log_every_;
+  std::optional<int> log_every_;
   const BestModelTracker* best_;
   std::vector<IterationRecord> curve_;
 };

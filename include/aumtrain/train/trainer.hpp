@@ -23,9 +23,10 @@ struct TrainerParams {
                                     ///< validation AUC
   InitKind init = InitKind::zeros;  ///< random: weights N(0, 1/D) from `seed`
   std::uint64_t seed = 1;
-  int log_every = 1;                ///< record metrics every this many iterations, at the last,
-                                    ///< at every new best validation AUC and at about ten
-                                    ///< iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, ...)
+  /// Metrics are recorded at iteration 0, the last, every new best validation AUC and about ten
+  /// iterations per decade (1, 2, 3, 4, 5, 6, 8, 10, 13, ...); also every this many iterations
+  /// when set.
+  std::optional<int> log_every;
   int threads = 1;                  ///< threads for the matrix-vector products
 };
 
@@ -39,6 +40,8 @@ struct TrainResult {
   double best_validation_auc = 0;
   LinearModel best_model;
   SetMetrics best_test;      ///< test metrics of the best model
+  /// The standard deviation of the best model's test scores (dividing by their number).
+  double best_test_score_sd = 0;
   double seconds_to_best = 0;  ///< from the start of the run to the best iteration
   std::vector<IterationRecord> curve;  ///< the recorded iterations
   std::size_t line_search_events = 0;  ///< events walked by exact AUM line searches
