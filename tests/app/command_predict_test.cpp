@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -67,11 +68,19 @@ TEST_F(TrainedPima, TestAucRecomputedFromPredictionsAndSplits) {
   const auto splits = read_csv(run() / "splits.csv");
   ASSERT_EQ(splits.front(), (std::vector<std::string>{"dataset", "positive_fraction", "seed", "line", "set"}));
   ASSERT_EQ(comparison.size(), 9u);  // 2 fractions x 2 seeds x 2 losses, and the header
+  const auto& header = comparison.front();
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(at, header.end()) << name;
+    return static_cast<std::size_t>(at - header.begin());
+  };
+  const std::size_t test_auc = column("test_auc"), test_size = column("test_size"),
+                    model_file = column("model");
   std::size_t checked = 0;
   for (std::size_t r = 1; r < comparison.size(); ++r) {
-    const auto& row = comparison[r];  // dataset, fraction, seed, ..., test_auc at 8, model at 19
+    const auto& row = comparison[r];  // dataset, positive_fraction, seed come first
     const fs::path predictions = dir_->path() / ("predictions_" + std::to_string(r) + ".csv");
-    const auto result = run_aumtrain("predict --model '" + (run() / row[19]).string() + "' '" +
+    const auto result = run_aumtrain("predict --model '" + (run() / row[model_file]).string() + "' '" +
                                      kPimaForPredict + "' --output '" + predictions.string() + "'");
     ASSERT_EQ(result.exit_code, 0) << result.err;
     std::map<std::string, std::pair<double, double>> by_line;  // line -> (score, label)
@@ -89,8 +98,8 @@ TEST_F(TrainedPima, TestAucRecomputedFromPredictionsAndSplits) {
       labels.push_back(by_line.at(s[3]).second);
     }
     EXPECT_EQ(listed, 768u) << "every row of the split once";
-    EXPECT_EQ(std::to_string(scores.size()), row[14]) << "test_size";
-    EXPECT_NEAR(kernel_auc(scores, labels), std::stod(row[8]), 1e-12) << row[19];
+    EXPECT_EQ(std::to_string(scores.size()), row[test_size]) << "test_size";
+    EXPECT_NEAR(kernel_auc(scores, labels), std::stod(row[test_auc]), 1e-12) << row[model_file];
     ++checked;
   }
   EXPECT_EQ(checked, 8u);
