@@ -11,6 +11,7 @@
 #include "aumtrain/data/scores_file.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -101,8 +102,8 @@ int run_aum(const AumOptions& options) {
       kernel.details(input.scores, input.targets.error_diffs, denominators);
   const std::string text = options.format == "json" ? to_json(details, denominator)
                                                     : to_table(details, input, denominator);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text);
+  return 0;
 }
 
 }  // namespace

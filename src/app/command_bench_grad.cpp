@@ -17,6 +17,7 @@
 #include "aumtrain/study/grad_benchmark.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -208,8 +209,8 @@ int run_bench_grad(BenchGradOptions options) {
                                "\nWrote {}/: bench_grad.csv, summary.md, complexity.csv, "
                                "bench_grad.png, bench_grad.svg, bench_grad.gp\n",
                                out.target().string());
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text, out.target().string());
+  return 0;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -267,8 +268,8 @@ int run_line_search(const LineSearchOptions& options) {
   const std::string text = options.format == "json"
                                ? to_json(walk, rows, options)
                                : to_table(walk, rows, first_row, input, options);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text);
+  return 0;
 }
 
 }  // namespace

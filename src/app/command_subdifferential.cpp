@@ -15,6 +15,7 @@
 #include "aumtrain/study/subdifferential.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -105,8 +106,8 @@ int run_subdifferential(const SubdifferentialOptions& options) {
                            "\nWrote {}/: subdifferential.csv, subdifferential.png, "
                            "subdifferential.svg, subdifferential.gp\n",
                            out.target().string());
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text, out.target().string());
+  return 0;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 #include "signals.hpp"
 
 namespace aumtrain::app {
@@ -252,8 +253,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
       "bold)\n\n{}\nResults in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
       "models/{}\nFinished in {:.1f} s\n",
       table, directory, plots ? ", plots/" : "", outcome.seconds);
-  std::fwrite(printed.data(), 1, printed.size(), stdout);
-  std::fflush(stdout);
+  print_results(printed, directory);
   if (outcome.interrupted) {
     spdlog::warn("interrupted by {}: the runs in progress stopped after their current iteration; "
                  "everything completed is in {}, marked interrupted",

@@ -10,10 +10,12 @@
 #include "commands.hpp"
 #include "logging.hpp"
 #include "openmp_waits.hpp"
+#include "signals.hpp"
 
 int main(int argc, char** argv) {
   using namespace aumtrain;
   app::make_openmp_waits_passive(argv);
+  app::ignore_broken_pipes();
   CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
                "positive and false negative rates, and compare them with other losses."};
   cli.require_subcommand(1);

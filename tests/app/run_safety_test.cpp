@@ -1,0 +1,100 @@
+// What happens around a run: a reader of its output that goes away.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_helpers.hpp"
+
+namespace aumtrain {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string text_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Sonar with one loss and one step size, written to `out` in the working directory; the
+// iterations set how long it runs.
+std::string one_run_config(int iterations) {
+  return "name: sonar\n"
+         "data: {path: " AUMTRAIN_SOURCE_DIR "/datasets/sonar.csv, label: label}\n"
+         "split: {seeds: [1]}\n"
+         "train: {losses: [{name: logistic}], step_sizes: [0.1], max_iterations: " +
+         std::to_string(iterations) +
+         "}\n"
+         "output: {directory: out, log_every: 1, plots: false}\n";
+}
+
+std::vector<std::string> hidden_staging_folders(const fs::path& directory) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".partial-") != std::string::npos) found.push_back(name);
+  }
+  return found;
+}
+
+// Runs aumtrain in `directory` with standard output (and standard error too, unless `err_file`
+// is given) on a pipe whose reading end is already closed: every write to it fails. SIGPIPE is
+// left at its default, as a shell leaves it. Returns the wait status.
+int run_into_closed_pipe(const fs::path& directory, const std::vector<std::string>& arguments,
+                         const fs::path& err_file = {}) {
+  int ends[2];
+  if (pipe(ends) != 0) return -1;
+  close(ends[0]);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
+    if (chdir(directory.c_str()) != 0) _exit(120);
+    dup2(ends[1], STDOUT_FILENO);
+    if (err_file.empty()) {
+      dup2(ends[1], STDERR_FILENO);
+    } else if (!freopen(err_file.c_str(), "w", stderr)) {
+      _exit(121);
+    }
+    std::vector<char*> argv = {const_cast<char*>("aumtrain")};
+    for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(AUMTRAIN_EXECUTABLE, argv.data());
+    _exit(122);
+  }
+  close(ends[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(BrokenPipe, AReaderThatWentAwayDoesNotKillTheRun) {
+  testing::TempDir dir;
+  dir.write("c.yaml", one_run_config(20));
+  const int status = run_into_closed_pipe(dir.path(), {"train", "c.yaml", "-v"});
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
+  // The run finished and is in place; only printing its table failed.
+  EXPECT_EQ(WEXITSTATUS(status), 4);
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "comparison.csv"));
+  EXPECT_TRUE(hidden_staging_folders(dir.path()).empty());
+}
+
+TEST(BrokenPipe, AFailedPrintSaysWhereTheResultsAre) {
+  testing::TempDir dir;
+  dir.write("c.yaml", one_run_config(20));
+  const fs::path err = dir.path() / "err.txt";
+  const int status = run_into_closed_pipe(dir.path(), {"train", "c.yaml"}, err);
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 4);
+  const std::string message = text_of(err);
+  EXPECT_NE(message.find("error: cannot write the results to standard output (Broken pipe); "
+                         "they are saved in out"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "comparison.csv"));
+}
+
+}  // namespace
+}  // namespace aumtrain
