@@ -215,6 +215,9 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   const std::string directory = run_directory_of(options, configs);
   const GridSize size = grid_size(configs);
   RunDirectory run_directory(directory, options.force);
+  for (const fs::path& stale : run_directory.stale_staging_removed()) {
+    spdlog::info("removed {}, left behind by an earlier run that was killed", stale.string());
+  }
   const fs::path staging = run_directory.staging();
   spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
                "loss and optimizer (and step size); results go to {}",

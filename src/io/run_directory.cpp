@@ -1,8 +1,11 @@
 #include "aumtrain/io/run_directory.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <fstream>
 #include <system_error>
 
@@ -16,6 +19,20 @@ namespace {
 fs::path sibling(const fs::path& target, std::string_view tag) {
   return target.parent_path() /
          fmt::format(".{}.{}-{}", target.filename().string(), tag, ::getpid());
+}
+
+// Whether a process with this id exists on this machine (EPERM: it does, owned by another user).
+bool process_exists(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+// The process id in a staging folder's name ".NAME.partial-PID", or 0 for any other name.
+long staging_folder_owner(const std::string& folder, const std::string& target_name) {
+  const std::string prefix = "." + target_name + ".partial-";
+  if (!folder.starts_with(prefix)) return 0;
+  const char* first = folder.data() + prefix.size();
+  const char* last = folder.data() + folder.size();
+  long pid = 0;
+  const auto [end, error] = std::from_chars(first, last, pid);
+  return error == std::errc() && end == last && first != last && pid > 0 ? pid : 0;
 }
 
 }  // namespace
@@ -40,6 +57,7 @@ RunDirectory::RunDirectory(const fs::path& target, bool force, std::string_view 
     created_parents_.push_back(parent);
   }
   fs::create_directories(target_.parent_path(), error);
+  remove_stale_staging();
   staging_ = sibling(target_, "partial");
   fs::remove_all(staging_, error);
   if (!fs::create_directory(staging_, error)) {
@@ -61,6 +79,23 @@ RunDirectory::~RunDirectory() {
 void RunDirectory::remove_created_parents() noexcept {
   std::error_code ignored;
   for (const auto& parent : created_parents_) fs::remove(parent, ignored);  // only if empty
+}
+
+// A run killed before its commit (SIGKILL, a second Ctrl-C, a crash) leaves its staging folder
+// behind; nothing else will ever remove it. A folder whose process still exists is left alone,
+// as is one whose process id was since taken by another process (a later run removes it once
+// that process has ended).
+void RunDirectory::remove_stale_staging() {
+  std::error_code error;
+  const std::string target_name = target_.filename().string();
+  for (fs::directory_iterator it(target_.parent_path(), error), end; !error && it != end;
+       it.increment(error)) {
+    const long pid = staging_folder_owner(it->path().filename().string(), target_name);
+    if (pid == 0 || pid == ::getpid() || process_exists(pid)) continue;
+    std::error_code removal;
+    fs::remove_all(it->path(), removal);
+    if (!removal) stale_staging_removed_.push_back(it->path());
+  }
 }
 
 void RunDirectory::commit() {

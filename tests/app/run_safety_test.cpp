@@ -1,4 +1,5 @@
-// What happens around a run: a reader of its output that goes away.
+// What happens around a run: a reader of its output that goes away, and staging folders that
+// killed runs left behind.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -94,6 +95,27 @@ TEST(BrokenPipe, AFailedPrintSaysWhereTheResultsAre) {
             std::string::npos)
       << message;
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "comparison.csv"));
+}
+
+TEST(StaleStaging, ARunRemovesTheStagingFolderOfAKilledRun) {
+  testing::TempDir dir;
+  dir.write("c.yaml", one_run_config(5));
+  // A process that has ended: its id names no process now.
+  const pid_t ended = fork();
+  if (ended == 0) _exit(0);
+  waitpid(ended, nullptr, 0);
+  const fs::path stale = dir.path() / (".out.partial-" + std::to_string(ended));
+  fs::create_directory(stale);
+  dir.write(".out.partial-" + std::to_string(ended) + "/learning_curves.csv", "dataset\n");
+
+  const auto result = testing::run_aumtrain("train c.yaml", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_NE(result.err.find("removed " + stale.string() +
+                            ", left behind by an earlier run that was killed"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(hidden_staging_folders(dir.path()).empty());
 }
 
 }  // namespace
