@@ -1,12 +1,14 @@
-// What happens around a run: a reader of its output that goes away, and staging folders that
-// killed runs left behind.
+// What happens around a run: a reader of its output that goes away, staging folders that killed
+// runs left behind, and two runs into one directory at once.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "test_helpers.hpp"
 
@@ -115,6 +117,63 @@ TEST(StaleStaging, ARunRemovesTheStagingFolderOfAKilledRun) {
                             ", left behind by an earlier run that was killed"),
             std::string::npos)
       << result.err;
+  EXPECT_TRUE(hidden_staging_folders(dir.path()).empty());
+}
+
+// Waits until each child has created its staging folder (it has passed the check that the
+// target is free) and stops it there, then lets them all go on; false if one ended first.
+bool hold_until_all_staged(const fs::path& directory, const std::vector<pid_t>& pids) {
+  std::vector<bool> stopped(pids.size(), false);
+  bool all_staged = false;
+  for (int wait = 0; wait < 60000 && !all_staged; ++wait) {
+    all_staged = true;
+    for (std::size_t k = 0; k < pids.size(); ++k) {
+      if (stopped[k]) continue;
+      if (fs::exists(directory / (".out.partial-" + std::to_string(pids[k])))) {
+        stopped[k] = kill(pids[k], SIGSTOP) == 0;
+      } else if (waitpid(pids[k], nullptr, WNOHANG) == pids[k]) {
+        return false;
+      }
+      all_staged = all_staged && stopped[k];
+    }
+    if (!all_staged) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  for (pid_t pid : pids) kill(pid, SIGCONT);
+  return all_staged;
+}
+
+TEST(ConcurrentRuns, TheSecondRunIntoOneDirectoryKeepsItsResultsBeside) {
+  testing::TempDir dir;
+  dir.write("c.yaml", one_run_config(10000));
+  const fs::path err[2] = {dir.path() / "err0.txt", dir.path() / "err1.txt"};
+  std::vector<pid_t> pids;
+  for (const fs::path& file : err) {
+    pids.push_back(testing::start_aumtrain(dir.path(), {"train", "c.yaml", "--threads", "1"}, file));
+  }
+  // Both have checked that out/ is free before either may finish.
+  const bool staged = hold_until_all_staged(dir.path(), pids);
+  int codes[2] = {-1, -1};
+  for (int k = 0; k < 2; ++k) {
+    int status = 0;
+    waitpid(pids[k], &status, 0);
+    codes[k] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  ASSERT_TRUE(staged) << text_of(err[0]) << text_of(err[1]);
+  ASSERT_EQ(codes[0] + codes[1], 4) << text_of(err[0]) << text_of(err[1]);  // one 0, one 4
+  const int loser = codes[0] == 4 ? 0 : 1;
+  const fs::path kept = dir.path() / ("out.conflict-" + std::to_string(pids[loser]));
+  const std::string message = text_of(err[loser]);
+  EXPECT_NE(message.find("appeared while this run was working"), std::string::npos) << message;
+  EXPECT_NE(message.find("this run's results are in " + kept.string()), std::string::npos)
+      << message;
+  // Both results are complete, each in its own folder; nothing is left half-way.
+  for (const fs::path& run : {dir.path() / "out", kept}) {
+    EXPECT_NE(text_of(run / "comparison.csv").find("sonar,NA,1,logistic,constant,0.1,"),
+              std::string::npos)
+        << run;
+    EXPECT_NE(text_of(run / "run_info.json").find("\"status\": \"completed\""), std::string::npos)
+        << run;
+  }
   EXPECT_TRUE(hidden_staging_folders(dir.path()).empty());
 }
 

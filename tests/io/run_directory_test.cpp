@@ -1,4 +1,5 @@
-// RunDirectory: the removal of staging folders that killed runs left behind.
+// RunDirectory: staging, committing without replacing what appeared meanwhile, forced
+// replacement in one step, and the removal of staging folders that killed runs left behind.
 #include "aumtrain/io/run_directory.hpp"
 
 #include <gtest/gtest.h>
@@ -7,12 +8,18 @@
 
 #include <fstream>
 
+#include "aumtrain/core/errors.hpp"
 #include "test_helpers.hpp"
 
 namespace aumtrain {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream(file, std::ios::binary) << text;
@@ -25,6 +32,82 @@ pid_t id_of_ended_process() {
   int status = 0;
   waitpid(pid, &status, 0);
   return pid;
+}
+
+std::size_t entries_in(const fs::path& directory) {
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(directory), fs::directory_iterator{}));
+}
+
+TEST(RunDirectory, CommitMovesTheStagingFolderIntoPlace) {
+  testing::TempDir dir;
+  const fs::path target = dir.path() / "runs" / "a";
+  {
+    RunDirectory run(target, false);
+    EXPECT_EQ(run.staging().parent_path(), target.parent_path());
+    write_text(run.staging() / "result.txt", "new");
+    run.commit();
+  }
+  EXPECT_EQ(read_text(target / "result.txt"), "new");
+  EXPECT_EQ(entries_in(target.parent_path()), 1u);  // no staging folder left
+}
+
+TEST(RunDirectory, NeverReplacesATargetThatAppearedMeanwhile) {
+  testing::TempDir dir;
+  const fs::path target = dir.path() / "a";
+  RunDirectory run(target, false);
+  write_text(run.staging() / "result.txt", "mine");
+  fs::create_directory(target);  // another run committed first
+  write_text(target / "result.txt", "theirs");
+  try {
+    run.commit();
+    FAIL() << "commit replaced a directory that appeared meanwhile";
+  } catch (const RunError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("appeared while this run was working"), std::string::npos) << message;
+    EXPECT_NE(message.find(run.conflict_path().string()), std::string::npos) << message;
+  }
+  EXPECT_EQ(read_text(target / "result.txt"), "theirs");
+  EXPECT_EQ(run.conflict_path(), dir.path() / ("a.conflict-" + std::to_string(::getpid())));
+  EXPECT_EQ(read_text(run.conflict_path() / "result.txt"), "mine");
+  EXPECT_FALSE(fs::exists(run.staging()));
+}
+
+TEST(RunDirectory, TakesTheTargetWhileItIsStillAnEmptyDirectory) {
+  testing::TempDir dir;
+  const fs::path target = dir.path() / "a";
+  fs::create_directory(target);
+  RunDirectory run(target, false);
+  write_text(run.staging() / "result.txt", "mine");
+  run.commit();
+  EXPECT_EQ(read_text(target / "result.txt"), "mine");
+}
+
+TEST(RunDirectory, ForceSwapsTheEarlierTargetOutAndLeavesNoSibling) {
+  testing::TempDir dir;
+  const fs::path target = dir.path() / "a";
+  fs::create_directory(target);
+  write_text(target / "old.txt", "old");
+  {
+    RunDirectory run(target, true);
+    write_text(run.staging() / "result.txt", "new");
+    run.commit();
+  }
+  EXPECT_EQ(read_text(target / "result.txt"), "new");
+  EXPECT_FALSE(fs::exists(target / "old.txt"));
+  EXPECT_EQ(entries_in(dir.path()), 1u);
+}
+
+TEST(RunDirectory, ForceReplacesATargetThatAppearedMeanwhile) {
+  testing::TempDir dir;
+  const fs::path target = dir.path() / "a";
+  RunDirectory run(target, true);
+  write_text(run.staging() / "result.txt", "new");
+  fs::create_directory(target);
+  write_text(target / "result.txt", "other");
+  run.commit();
+  EXPECT_EQ(read_text(target / "result.txt"), "new");
+  EXPECT_EQ(entries_in(dir.path()), 1u);
 }
 
 TEST(RunDirectory, RemovesStagingFoldersOfEndedProcessesOnly) {

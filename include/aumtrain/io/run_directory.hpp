@@ -32,13 +32,21 @@ class RunDirectory {
     return stale_staging_removed_;
   }
 
-  /// Moves the staging directory to the target; a forced earlier target is removed only after
-  /// the new one is in place.
+  /// Moves the staging directory to the target in one step. Without `force` it never replaces a
+  /// target that another run (or anyone) put there since the start: the results then go to
+  /// conflict_path() and RunError says so. With `force` an earlier target is swapped out in the
+  /// same step and removed after, so the target always holds complete results.
   void commit();
+
+  /// Where commit() puts the results when the target appeared meanwhile: "NAME.conflict-PID"
+  /// beside the target.
+  std::filesystem::path conflict_path() const;
 
  private:
   void remove_created_parents() noexcept;
   void remove_stale_staging();
+  void commit_without_replacing();
+  void commit_replacing();
 
   std::filesystem::path target_;
   std::filesystem::path staging_;
