@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   bool verbose = false;
   cli.add_flag("-q,--quiet", quiet, "Print only warnings, errors and results");
   cli.add_flag("-v,--verbose", verbose, "Print details of every step");
+  cli.set_version_flag("--version", "aumtrain " AUMTRAIN_VERSION,
+                       "Print aumtrain's version and exit");
 
   std::vector<app::Command> commands;
   commands.push_back(app::add_train_command(cli));
