@@ -21,5 +21,6 @@ Command add_make_data_command(CLI::App& parent);
 Command add_bench_grad_command(CLI::App& parent);
 Command add_subdifferential_command(CLI::App& parent);
 Command add_config_reference_command(CLI::App& parent);
+Command add_help_command(CLI::App& parent);
 
 }  // namespace aumtrain::app

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_bench_grad_command(cli));
   commands.push_back(app::add_subdifferential_command(cli));
   commands.push_back(app::add_config_reference_command(cli));
+  commands.push_back(app::add_help_command(cli));
 
   try {
     cli.parse(argc, argv);
