@@ -17,6 +17,7 @@
 #include "aumtrain/study/grad_benchmark.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
 #include "print_results.hpp"
 
 namespace aumtrain::app {
@@ -222,13 +223,15 @@ Command add_bench_grad_command(CLI::App& parent) {
       "bench-grad",
       "Time the AUM mean gradient (explicit kernel vs libtorch autograd) beside std::sort, for "
       "N = 10^(k/5); write bench_grad.csv, a log-log plot and the estimated complexity classes");
-  command->add_option("--min-n", p.min_n, "smallest N (default 1e2)");
-  command->add_option("--max-n", p.max_n, "largest N (default 1e7)");
+  command->add_option("--min-n", p.min_n, "smallest N (default 1e2)")->transform(count_form());
+  command->add_option("--max-n", p.max_n, "largest N (default 1e7)")->transform(count_form());
   command->add_option("--seconds-limit", p.seconds_limit,
                       "a method stops growing N once its median passes this (default 1)");
-  command->add_option("--reps", p.reps, "timed runs per N and method (default 10)");
+  command->add_option("--reps", p.reps, "timed runs per N and method (default 10)")
+      ->transform(count_form());
   command->add_option("--threads", p.threads,
-                      "threads for the explicit kernel and for libtorch (default 1)");
+                      "threads for the explicit kernel and for libtorch (default 1)")
+      ->transform(count_form());
   command->add_flag("--no-autograd", options->no_autograd, "skip the libtorch autograd method");
   command->add_option("--output", options->output, "directory to write")->required();
   command->add_flag("--force", options->force, "replace --output if it exists");

@@ -16,6 +16,7 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
 #include "print_results.hpp"
 
 namespace aumtrain::app {
@@ -288,6 +289,7 @@ Command add_line_search_command(CLI::App& parent) {
       command->add_option("--max-iterations", options->max_iterations,
                           "rows to walk, row 0 (step 0) included (default: the number of "
                           "examples)")
+          ->transform(count_form())
           ->check(CLI::Validator(
               [](const std::string& text) {
                 const bool whole = !text.empty() &&
@@ -305,7 +307,8 @@ Command add_line_search_command(CLI::App& parent) {
       ->excludes(rows);
   command->add_option("--max-events", options->max_events,
                       "stop after this many crossings even if the rule is not met (default 0: "
-                      "no limit)");
+                      "no limit)")
+      ->transform(count_form());
   command->add_option("--format", options->format, "table (for people) or json (for programs)")
       ->check(CLI::IsMember({"table", "json"}));
   command->add_flag("--summary", options->summary,

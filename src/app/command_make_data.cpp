@@ -8,6 +8,7 @@
 #include "aumtrain/data/synthetic_data.hpp"
 #include "aumtrain/io/run_directory.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
 
 namespace aumtrain::app {
 
@@ -36,13 +37,18 @@ Command add_make_data_command(CLI::App& parent) {
   CLI::App* command = parent.add_subcommand(
       "make-data", "Write a synthetic CSV (x1..xD, label): features N(0, 1), shifted by --shift "
                    "for positives");
-  command->add_option("--rows", options->spec.rows, "Rows")->required()->check(CLI::PositiveNumber);
+  command->add_option("--rows", options->spec.rows, "Rows, e.g. 1000 or 1e5")
+      ->required()
+      ->transform(count_form())
+      ->check(CLI::PositiveNumber);
   command->add_option("--features", options->spec.features, "Feature columns")
       ->required()
+      ->transform(count_form())
       ->check(CLI::PositiveNumber);
   command->add_option("--positive-fraction", options->spec.positive_fraction,
                       "Probability that a row is positive (default 0.1)");
-  command->add_option("--seed", options->spec.seed, "Random seed (default 1)");
+  command->add_option("--seed", options->spec.seed, "Random seed (default 1)")
+      ->transform(count_form());
   command->add_option("--shift", options->spec.shift,
                       "Positive class mean on every feature, in sd (default 0.3)");
   command->add_option("--output", options->output, "CSV file to write")->required();

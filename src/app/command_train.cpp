@@ -21,6 +21,7 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
 #include "print_results.hpp"
 #include "signals.hpp"
 
@@ -288,6 +289,7 @@ Command add_training_command(CLI::App& parent, bool compare) {
                       "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");
   command->add_flag("--force", options->force, "Replace an existing non-empty run directory");
   command->add_option("--threads", options->threads, "Threads to use (default: every core)")
+      ->transform(count_form())
       ->check(CLI::Range(1, 1024));
   return {command, [options, compare] {
             std::string line = compare ? "aumtrain compare" : "aumtrain train";

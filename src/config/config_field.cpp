@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain::config {
 
@@ -67,10 +69,14 @@ double Field::as_double() const {
 long long Field::as_integer() const {
   expect_scalar("a whole number");
   long long value = 0;
-  if (!YAML::convert<long long>::decode(node_, value)) {
-    fail(fmt::format("expected a whole number, got '{}'", node_.Scalar()));
+  if (YAML::convert<long long>::decode(node_, value)) return value;
+  // The forms the command line takes too: 100_000, 1e5.
+  const CountReading count = read_count(node_.Scalar());
+  if (!count.value) fail(fmt::format("expected a whole number, got '{}'", node_.Scalar()));
+  if (*count.value > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+    fail(fmt::format("'{}' is too large", node_.Scalar()));
   }
-  return value;
+  return static_cast<long long>(*count.value);
 }
 
 bool Field::as_bool() const {

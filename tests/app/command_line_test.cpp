@@ -1,12 +1,23 @@
-// The command line as a whole: --version, `help`.
+// The command line as a whole: --version, `help`, the forms a count takes.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "test_helpers.hpp"
 
 namespace aumtrain {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::run_aumtrain;
+
+std::size_t lines_in(const fs::path& file) {
+  std::ifstream in(file);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines;
+}
 
 TEST(CommandLine, VersionPrintsTheProjectVersion) {
   const auto result = run_aumtrain("--version");
@@ -30,6 +41,44 @@ TEST(CommandLine, HelpCommandPrintsTheHelpOfTheCommandNamed) {
   EXPECT_NE(unknown.err.find("help: there is no command 'fly'; the commands are train, compare, "),
             std::string::npos)
       << unknown.err;
+}
+
+TEST(CommandLine, CountsTakeTheSameFormsEverywhere) {
+  testing::TempDir dir;
+  for (const char* rows : {"120", "1.2e2", "1_2_0"}) {
+    const std::string file = std::string("d") + rows + ".csv";
+    const auto result =
+        run_aumtrain(std::string("make-data --rows ") + rows + " --features 1e0 --output " + file,
+                     dir.path());
+    ASSERT_EQ(result.exit_code, 0) << rows << ": " << result.err;
+    EXPECT_EQ(lines_in(dir.path() / file), 121u) << rows;  // the header and 120 rows
+  }
+  const auto fraction = run_aumtrain("make-data --rows 1.5 --features 2 --output x.csv", dir.path());
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_NE(fraction.err.find("'1.5' is not a whole number; write a count as digits (100000 or "
+                              "100_000) or as a power of ten (1e5, 2.5e3)"),
+            std::string::npos)
+      << fraction.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "x.csv"));
+  const auto zero = run_aumtrain("make-data --rows 0e3 --features 2 --output x.csv", dir.path());
+  EXPECT_EQ(zero.exit_code, 2) << zero.err;
+
+  // The other commands read counts the same way: --threads, --max-iterations, --reps.
+  const auto scores = dir.write("scores.csv", "pred,label\n2,0\n3,0\n-1,0\n1,1\n-2,1\n0,1\n");
+  const auto walk = run_aumtrain("line-search scores.csv --denominator count --max-iterations 3e0 "
+                                 "--max-events 1_000 --summary",
+                                 dir.path());
+  EXPECT_EQ(walk.exit_code, 0) << walk.err;
+  const auto digits = run_aumtrain("line-search scores.csv --denominator count --max-iterations 3 "
+                                   "--summary",
+                                   dir.path());
+  EXPECT_EQ(walk.out, digits.out);
+  const auto threads = run_aumtrain("train nothing.yaml --threads 1e-1", dir.path());
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("'1e-1' is not a whole number"), std::string::npos) << threads.err;
+  const auto reps = run_aumtrain("bench-grad --reps 2.5 --output b", dir.path());
+  EXPECT_EQ(reps.exit_code, 2);
+  EXPECT_NE(reps.err.find("'2.5' is not a whole number"), std::string::npos) << reps.err;
 }
 
 }  // namespace

@@ -200,6 +200,18 @@ TEST(Config, SetOverridesAnyKey) {
   EXPECT_FALSE(c.split.positive_fractions[0]);
 }
 
+TEST(Config, CountsTakeTheCommandLineForms) {
+  testing::TempDir dir;
+  const auto path = dir.write(
+      "c.yaml", "data: {path: x.csv}\ntrain:\n  max_iterations: 1e3\n  optimizers: "
+                "[{name: line_search, max_events: 100_000}]\n");
+  const ExperimentConfig c = load_config(path, {});
+  EXPECT_EQ(c.train.max_iterations, 1000);
+  EXPECT_EQ(c.train.optimizers.at(0).max_events, 100000);
+  EXPECT_EQ(config_error_of("data: {path: x.csv}\ntrain: {max_iterations: 1.5e0}\n"),
+            "FILE:2:25: train.max_iterations: expected a whole number, got '1.5e0'");
+}
+
 TEST(Config, SetErrorsNameTheOverride) {
   EXPECT_EQ(config_error_of(kValid, {"train.max_iterations=-3"}),
             "--set train.max_iterations=-3: train.max_iterations: -3 is out of range; "

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace aumtrain {
 namespace {
@@ -26,6 +30,38 @@ TEST(TextTable, AlignsColumns) {
   EXPECT_EQ(table.render_markdown(),
             "| name      | value |\n|-----------|-------|\n| a         | 1.5   |\n"
             "| long name | -2    |\n");
+}
+
+TEST(ReadCount, TakesDigitsUnderscoresAndWholePowersOfTen) {
+  const std::pair<const char*, std::uint64_t> good[] = {
+      {"0", 0},          {"100000", 100000},  {"100_000", 100000}, {"1_0", 10},
+      {"1e5", 100000},   {"1E5", 100000},     {"1e+5", 100000},    {"2.5e3", 2500},
+      {"1.0e2", 100},    {"1000e-3", 1},      {"7.", 7},           {"0e5", 0},
+      {"18446744073709551615", 18446744073709551615ull},           {"1.8e19", 18000000000000000000ull}};
+  for (const auto& [text, value] : good) {
+    const CountReading count = read_count(text);
+    EXPECT_EQ(count.value, value) << text << ": " << count.problem;
+    EXPECT_EQ(count.problem, "") << text;
+  }
+}
+
+TEST(ReadCount, SaysWhatIsWrongWithAnythingElse) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"1.5", "is not a whole number"},   {"1e-3", "is not a whole number"},
+      {"2.55e1", "is not a whole number"}, {"-5", "is negative"},
+      {"", "is empty"},                    {"abc", "is not a number"},
+      {"1e", "is not a number"},           {"1_", "is not a number"},
+      {"_1", "is not a number"},           {"1__0", "is not a number"},
+      {"1.2.3", "is not a number"},        {"0x10", "is not a number"},
+      {"18446744073709551616", "is too large"}, {"1e20", "is too large"},
+      {"1e99999", "is too large"}};
+  for (const auto& [text, reason] : bad) {
+    const CountReading count = read_count(text);
+    EXPECT_FALSE(count.value.has_value()) << text;
+    EXPECT_EQ(count.problem, fmt::format("'{}' {}; write a count as digits (100000 or 100_000) "
+                                         "or as a power of ten (1e5, 2.5e3)",
+                                         text, reason));
+  }
 }
 
 }  // namespace

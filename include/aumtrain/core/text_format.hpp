@@ -1,7 +1,10 @@
 // Number formatting and aligned text tables shared by the printed and written outputs.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aumtrain {
@@ -12,6 +15,18 @@ std::string format_number(double value);
 /// A JSON value with 17 significant digits; infinities as the strings "Inf" and "-Inf", NaN as
 /// null.
 std::string format_json_number(double value);
+
+/// A count read from text: its value, or what is wrong with the text and which forms to use.
+struct CountReading {
+  std::optional<std::uint64_t> value;
+  std::string problem;
+};
+
+/// Reads a count (a whole number >= 0) written as digits, with or without underscores between
+/// them (100000, 100_000), or in scientific notation that names a whole number (1e5, 2.5e3,
+/// 1E+5). Anything else (1.5, 1e-3, -5, abc, a number above 2^64 - 1) gives a problem. The one
+/// reader of counts for the command line and the config files.
+CountReading read_count(std::string_view text);
 
 /// A table of text cells: the first row is the header. Renders with right-aligned columns for a
 /// terminal, or as a Markdown table.
