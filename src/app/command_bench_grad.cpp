@@ -221,8 +221,10 @@ Command add_bench_grad_command(CLI::App& parent) {
   GradBenchmarkParams& p = options->params;
   CLI::App* command = parent.add_subcommand(
       "bench-grad",
-      "Time the AUM mean gradient (explicit kernel vs libtorch autograd) beside std::sort, for "
-      "N = 10^(k/5); write bench_grad.csv, a log-log plot and the estimated complexity classes");
+      "Measure how the time to compute the gradient of AUM grows with the number of examples "
+      "N: aumtrain's own computation against libtorch autograd, with sorting N numbers as a "
+      "yardstick, for N = 100, 158, 251, ... (10^(k/5)); writes the timings, a log-log plot and "
+      "how each time grows with N (N, N log N, ...)");
   command->add_option("--min-n", p.min_n, "smallest N (default 1e2)")->transform(count_form());
   command->add_option("--max-n", p.max_n, "largest N (default 1e7)")->transform(count_form());
   command->add_option("--seconds-limit", p.seconds_limit,

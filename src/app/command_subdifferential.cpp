@@ -116,8 +116,10 @@ Command add_subdifferential_command(CLI::App& parent) {
   auto options = std::make_shared<SubdifferentialOptions>();
   CLI::App* command = parent.add_subcommand(
       "subdifferential",
-      "The two-sample sub-differential of AUM (scores (0, d), labels (0, 1), d from -3 to "
-      "3 by 0.5): explicit left/right/mean derivatives and autograd, as a CSV table and a plot");
+      "Show how AUM changes with each score for two examples, a negative scored 0 and a "
+      "positive scored d, as d goes from -3 to 3 in steps of 0.5: the left and right "
+      "derivatives (AUM has a kink where the scores tie), their mean (what training steps "
+      "along) and libtorch autograd's gradient; writes a CSV table and a plot");
   command->add_option("--output", options->output, "directory to write")->required();
   command->add_flag("--force", options->force, "replace --output if it exists");
   command->add_flag("--no-autograd", options->no_autograd, "skip the libtorch autograd rows");

@@ -1,4 +1,5 @@
-// The command line as a whole: --version, `help`, the forms a count takes.
+// The command line as a whole: --version, `help`, the forms a count takes, what the commands
+// say about themselves.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -79,6 +80,22 @@ TEST(CommandLine, CountsTakeTheSameFormsEverywhere) {
   const auto reps = run_aumtrain("bench-grad --reps 2.5 --output b", dir.path());
   EXPECT_EQ(reps.exit_code, 2);
   EXPECT_NE(reps.err.find("'2.5' is not a whole number"), std::string::npos) << reps.err;
+}
+
+TEST(CommandLine, StudyCommandsSayWhatTheyComputeInPlainWords) {
+  const auto sub = run_aumtrain("help subdifferential");
+  EXPECT_NE(sub.out.find("Show how AUM changes with each score for two examples, a negative "
+                         "scored 0 and a positive scored d"),
+            std::string::npos)
+      << sub.out;
+  const auto bench = run_aumtrain("help bench-grad");
+  EXPECT_NE(bench.out.find("Measure how the time to compute the gradient of AUM grows with the "
+                           "number of examples N"),
+            std::string::npos)
+      << bench.out;
+  for (const auto& text : {sub.out, bench.out}) {
+    EXPECT_EQ(text.find("seed's"), std::string::npos) << text;
+  }
 }
 
 }  // namespace
