@@ -65,8 +65,8 @@ std::string to_table(const AumDetails& details, const ScoresFile& input,
                      Denominator denominator) {
   const BinaryTargets& targets = input.targets;
   std::string out = fmt::format(
-      "{} examples ({} positive, {} negative{}), denominator {}\n\nAUM {}\nAUC {}\n\nROC curve\n",
-      targets.size(), targets.positive_count, targets.negative_count,
+      "{} ({} positive, {} negative{}), denominator {}\n\nAUM {}\nAUC {}\n\nROC curve\n",
+      count_noun(targets.size(), "example"), targets.positive_count, targets.negative_count,
       input.has_weights ? ", weighted" : "", denominator_name(denominator),
       format_number(details.aum), format_number(details.auc));
   const RocCurve& roc = details.roc;

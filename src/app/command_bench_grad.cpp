@@ -172,9 +172,9 @@ int run_bench_grad(BenchGradOptions options) {
   RunDirectory out(options.output, options.force, "--output");
 
   spdlog::info(
-      "bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
-      "limit {:g}",
-      params.min_n, params.max_n, params.reps, params.threads, params.threads == 1 ? "" : "s",
+      "bench-grad: N from {:g} to {:g}, {} each, {}, seconds limit {:g}", params.min_n,
+      params.max_n, count_noun(static_cast<std::size_t>(params.reps), "timed run"),
+      count_noun(static_cast<std::size_t>(params.threads), "thread"),
       params.seconds_limit);
   const std::vector<GradTiming> timings = run_grad_benchmark(params, [](const GradTiming& t) {
     spdlog::info("N {:>10}  {:<8}  median {:.4g} s  (quartiles {:.4g} .. {:.4g}){}{}", t.n,

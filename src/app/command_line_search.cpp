@@ -134,10 +134,10 @@ std::string to_table(const Walk& walk, const std::vector<LineSearchRow>& rows,
                      const LineSearchOptions& options) {
   const BinaryTargets& targets = input.targets;
   std::string out = fmt::format(
-      "{} examples ({} positive, {} negative{}), denominator {}, {} line{}, {} event{}\n",
-      targets.size(), targets.positive_count, targets.negative_count,
-      input.has_weights ? ", weighted" : "", options.denominator, walk.result.lines,
-      walk.result.lines == 1 ? "" : "s", walk.result.events, walk.result.events == 1 ? "" : "s");
+      "{} ({} positive, {} negative{}), denominator {}, {}, {}\n",
+      count_noun(targets.size(), "example"), targets.positive_count, targets.negative_count,
+      input.has_weights ? ", weighted" : "", options.denominator,
+      count_noun(walk.result.lines, "line"), count_noun(walk.result.events, "event"));
   if (options.stop == "min-aum") {
     out += fmt::format("stop min-aum: row {}{}\n", walk.result.chosen_row,
                        walk.result.capped ? " (capped by --max-events: AUM still falls)" : "");

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 #include "aumtrain/data/synthetic_data.hpp"
 #include "aumtrain/io/run_directory.hpp"
 #include "commands.hpp"
@@ -24,8 +25,8 @@ int run_make_data(const MakeDataOptions& options) {
   const std::filesystem::path file = options.output;
   refuse_existing_file(file, options.force, "--output");
   write_synthetic_csv(options.spec, file);
-  spdlog::info("wrote {}: {} rows, {} features, positives with probability {} (seed {})",
-               options.output, options.spec.rows, options.spec.features,
+  spdlog::info("wrote {}: {}, {}, positives with probability {} (seed {})", options.output,
+               count_noun(options.spec.rows, "row"), count_noun(options.spec.features, "feature"),
                options.spec.positive_fraction, options.spec.seed);
   return 0;
 }

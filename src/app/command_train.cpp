@@ -125,11 +125,11 @@ void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>&
 }
 
 void log_dataset(const Dataset& d) {
-  spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
-               d.positive_count(), d.features.cols, d.source);
+  spdlog::info("{}: {} ({} positive), {}, from {}", d.name, count_noun(d.size(), "row"),
+               d.positive_count(), count_noun(d.features.cols, "feature"), d.source);
   if (d.dropped_rows > 0) {
-    spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows)", d.name,
-                 d.dropped_rows);
+    spdlog::warn("{}: dropped {} with missing values (data.missing: drop_rows)", d.name,
+                 count_noun(d.dropped_rows, "row"));
   }
 }
 
@@ -138,13 +138,17 @@ void log_run(const RunRecord& record) {
   if (r.status == RunStatus::diverged || r.status == RunStatus::converged) {
     spdlog::debug("{}: {}: {}", describe(record.key), run_status_name(r.status), r.message);
   }
-  spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s)",
-                describe(record.key), run_status_name(r.status), r.iterations,
+  spdlog::debug("{}: {} after {}, best validation AUC {} at iteration {} ({:.2f} s)",
+                describe(record.key), run_status_name(r.status),
+                count_noun(static_cast<std::size_t>(r.iterations), "iteration"),
                 format_number(r.best_validation_auc), r.best_iteration, r.seconds);
   if (r.capped_steps > 0) {
-    spdlog::info("{}: {} line searches stopped at max_events and took the best step seen so far "
-                 "({} crossings walked in all); a larger max_events lets them reach their rule",
-                 describe(record.key), r.capped_steps, r.line_search_events);
+    spdlog::info("{}: {} stopped at max_events and took the best step seen so far ({} walked in "
+                 "all); a larger max_events lets them reach their rule",
+                 describe(record.key),
+                 count_noun(static_cast<std::size_t>(r.capped_steps), "line search",
+                            "line searches"),
+                 count_noun(static_cast<std::size_t>(r.line_search_events), "crossing"));
   }
 }
 
@@ -167,7 +171,7 @@ class GroupLogger {
                  positive_fraction_label(key.positive_fraction), key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
                  best ? method_label(best->key, size_.all_constant) : "every run diverged",
-                 diverged ? fmt::format("; {} runs diverged", diverged) : "");
+                 diverged ? fmt::format("; {} diverged", count_noun(diverged, "run")) : "");
   }
 
  private:
@@ -220,9 +224,9 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
     spdlog::info("removed {}, left behind by an earlier run that was killed", stale.string());
   }
   const fs::path staging = run_directory.staging();
-  spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
+  spdlog::info("{}: {} (dataset x positive fraction x seed), each trained with every "
                "loss and optimizer (and step size); results go to {}",
-               size.runs, size.groups, directory);
+               count_noun(size.runs, "run"), count_noun(size.groups, "split"), directory);
   write_configs(staging, configs);
 
   LearningCurveWriter curves(staging);

@@ -40,6 +40,12 @@ std::string digits_without_underscores(std::string_view text) {
 
 }  // namespace
 
+std::string count_noun(std::size_t count, std::string_view singular, std::string_view plural) {
+  if (count == 1) return fmt::format("1 {}", singular);
+  if (plural.empty()) return fmt::format("{} {}s", count, singular);
+  return fmt::format("{} {}", count, plural);
+}
+
 CountReading read_count(std::string_view text) {
   if (text.empty()) return not_a_count(text, "is empty");
   if (text.front() == '-') return not_a_count(text, "is negative");

@@ -42,7 +42,7 @@ std::vector<BadInput> cases() {
       {"positive_label absent", kGood, "", "--set data.positive_label=yes", 3,
        "data.positive_label: 'yes' never occurs in column 'label'"},
       {"one class in the file", "a,b,label\n1,2,1\n3,4,1\n", "", "", 3,
-       "every one of the 2 rows is positive"},
+       "all 2 rows are positive"},
       {"one class in a split", "a,b,label\n1,2,1\n2,1,0\n3,5,0\n4,3,0\n5,8,0\n6,2,0\n", "", "", 3,
        "subtrain has 1 positive and 3 negative examples, validation 0 and 1, test 0 and 1"},
       {"fewer than 2 positives in a set", kGood, "", "--set split.test=0.05", 3,
@@ -82,7 +82,7 @@ std::vector<BadInput> cases() {
       {"output directory that cannot be written", kGood, "", "--set output.directory=data.csv/out", 2,
        "output.directory: cannot create"},
       {"too large for memory", "", "data: {path: huge.svm, format: libsvm}\n", "", 3,
-       "huge.svm: 1 rows x 100000000000 features need "},
+       "huge.svm: 1 row x 100000000000 features need "},
   };
 }
 

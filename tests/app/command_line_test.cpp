@@ -1,5 +1,5 @@
 // The command line as a whole: --version, `help`, the forms a count takes, what the commands
-// say about themselves.
+// say about themselves, and the plurals in their messages.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -96,6 +96,27 @@ TEST(CommandLine, StudyCommandsSayWhatTheyComputeInPlainWords) {
   for (const auto& text : {sub.out, bench.out}) {
     EXPECT_EQ(text.find("seed's"), std::string::npos) << text;
   }
+}
+
+TEST(CommandLine, MessagesUseTheSingularForOne) {
+  testing::TempDir dir;
+  std::string data = "a,b,label\n1,NA,1\n";  // one row to drop
+  for (int i = 0; i < 24; ++i) {
+    data += std::to_string(i % 7) + "," + std::to_string((i * 5) % 11) + "," +
+            std::to_string(i % 2) + "\n";
+  }
+  dir.write("data.csv", data);
+  dir.write("c.yaml",
+            "data: {path: data.csv, missing: drop_rows}\nsplit: {seeds: [1]}\n"
+            "train: {losses: [logistic], step_sizes: [1], max_iterations: 3}\n"
+            "output: {directory: out, plots: false}\n");
+  const auto result = run_aumtrain("train c.yaml", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("1 run: 1 split (dataset x positive fraction x seed)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("dropped 1 row with missing values"), std::string::npos)
+      << result.err;
 }
 
 }  // namespace

@@ -32,6 +32,14 @@ TEST(TextTable, AlignsColumns) {
             "| long name | -2    |\n");
 }
 
+TEST(TextFormat, CountNounUsesTheSingularForOneOnly) {
+  EXPECT_EQ(count_noun(1, "run"), "1 run");
+  EXPECT_EQ(count_noun(0, "run"), "0 runs");
+  EXPECT_EQ(count_noun(2, "split"), "2 splits");
+  EXPECT_EQ(count_noun(1, "line search", "line searches"), "1 line search");
+  EXPECT_EQ(count_noun(3, "line search", "line searches"), "3 line searches");
+}
+
 TEST(ReadCount, TakesDigitsUnderscoresAndWholePowersOfTen) {
   const std::pair<const char*, std::uint64_t> good[] = {
       {"0", 0},          {"100000", 100000},  {"100_000", 100000}, {"1_0", 10},

@@ -16,6 +16,10 @@ std::string format_number(double value);
 /// null.
 std::string format_json_number(double value);
 
+/// "1 run", "3 runs": the count and the noun, in the plural unless the count is 1. `plural` is
+/// for nouns that do not just add an "s" ("1 line search", "2 line searches").
+std::string count_noun(std::size_t count, std::string_view singular, std::string_view plural = {});
+
 /// A count read from text: its value, or what is wrong with the text and which forms to use.
 struct CountReading {
   std::optional<std::uint64_t> value;
