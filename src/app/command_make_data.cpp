@@ -24,10 +24,18 @@ struct MakeDataOptions {
 int run_make_data(const MakeDataOptions& options) {
   const std::filesystem::path file = options.output;
   refuse_existing_file(file, options.force, "--output");
-  write_synthetic_csv(options.spec, file);
-  spdlog::info("wrote {}: {}, {}, positives with probability {} (seed {})", options.output,
-               count_noun(options.spec.rows, "row"), count_noun(options.spec.features, "feature"),
-               options.spec.positive_fraction, options.spec.seed);
+  const SyntheticSpec& spec = options.spec;
+  const std::size_t positives = write_synthetic_csv(spec, file);
+  spdlog::info("wrote {}: {} ({} positive), {}, positives with probability {} (seed {})",
+               options.output, count_noun(spec.rows, "row"), positives,
+               count_noun(spec.features, "feature"), spec.positive_fraction, spec.seed);
+  if (positives == 0 || positives == spec.rows) {
+    spdlog::warn("{} has no {} rows, so it cannot be trained on (training needs both classes): "
+                 "{} or give another --seed",
+                 options.output, positives == 0 ? "positive" : "negative",
+                 positives == 0 ? "raise --rows or --positive-fraction"
+                                : "raise --rows or lower --positive-fraction");
+  }
   return 0;
 }
 

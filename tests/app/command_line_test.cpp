@@ -98,6 +98,26 @@ TEST(CommandLine, StudyCommandsSayWhatTheyComputeInPlainWords) {
   }
 }
 
+TEST(MakeData, WarnsWhenAClassIsAbsentAndSaysWhatToChange) {
+  testing::TempDir dir;
+  const auto result = run_aumtrain(
+      "make-data --rows 5 --features 2 --positive-fraction 0.01 --output few.csv", dir.path());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("wrote few.csv: 5 rows (0 positive), 2 features"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("warning: few.csv has no positive rows, so it cannot be trained on "
+                            "(training needs both classes): raise --rows or --positive-fraction"),
+            std::string::npos)
+      << result.err;
+  const auto both = run_aumtrain("make-data --rows 200 --features 2 --output both.csv", dir.path());
+  EXPECT_EQ(both.err.find("warning"), std::string::npos) << both.err;
+  const auto one = run_aumtrain("make-data --rows 1 --features 1 --positive-fraction 0.5 "
+                                "--seed 3 --output one.csv",
+                                dir.path());
+  EXPECT_NE(one.err.find(": 1 row ("), std::string::npos) << one.err;
+  EXPECT_NE(one.err.find("), 1 feature,"), std::string::npos) << one.err;
+}
+
 TEST(CommandLine, MessagesUseTheSingularForOne) {
   testing::TempDir dir;
   std::string data = "a,b,label\n1,NA,1\n";  // one row to drop
