@@ -168,7 +168,9 @@ class GroupLogger {
     spdlog::info("[{}/{}] {}, positive fraction {}, seed {}: {:.1f} s; best validation AUC {} "
                  "({}){}",
                  finished_, size_.groups, key.dataset,
-                 positive_fraction_label(key.positive_fraction), key.seed, seconds,
+                 positive_fraction_label(key.positive_fraction,
+                                         selections.front().positive_fraction_reached),
+                 key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
                  best ? method_label(best->key, size_.all_constant) : "every run diverged",
                  diverged ? fmt::format("; {} diverged", count_noun(diverged, "run")) : "");

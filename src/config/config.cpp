@@ -715,6 +715,10 @@ std::string positive_fraction_label(const std::optional<double>& fraction) {
   return fraction ? format_number(*fraction) : "as-is";
 }
 
+std::string positive_fraction_label(const std::optional<double>& fraction, bool reached) {
+  return positive_fraction_label(fraction) + (reached ? "" : " (not reached)");
+}
+
 ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "aumtrain/core/errors.hpp"
@@ -126,14 +127,17 @@ std::string comparison_csv(const std::vector<Selection>& selections) {
       "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,validation_auc,test_auc,"
       "test_aum,"
       "subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
-      "test_positives,runs,diverged_runs,status,model\n";
+      "test_positives,runs,diverged_runs,status,model,positive_fraction_reached\n";
   for (const Selection& s : selections) {
     const SplitCounts& c = s.counts;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", run_prefix(s.key),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", run_prefix(s.key),
                        s.iteration, format_number(s.validation_auc), format_number(s.test.auc),
                        format_number(s.test.aum), c.size[0], c.positives[0], c.size[1],
                        c.positives[1], c.size[2], c.positives[2], s.runs, s.diverged_runs,
-                       selection_status(s), s.usable() ? "models/" + model_file_name(s.key) : "");
+                       selection_status(s), s.usable() ? "models/" + model_file_name(s.key) : "",
+                       !s.key.positive_fraction      ? "NA"
+                       : s.positive_fraction_reached ? "yes"
+                                                     : "no");
   }
   return out;
 }
@@ -146,10 +150,14 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
   std::vector<std::string> losses;
   std::map<std::tuple<std::size_t, std::size_t>, std::vector<double>> test_auc;
   std::map<std::tuple<std::size_t, std::size_t>, std::size_t> failed;
+  std::set<std::size_t> unreached_rows;  // some split of the row lacked positives
   for (const Selection& s : selections) {
     const std::pair row_key{s.key.dataset, s.key.positive_fraction};
     auto row = std::find(rows.begin(), rows.end(), row_key);
     if (row == rows.end()) row = rows.insert(rows.end(), row_key);
+    if (!s.positive_fraction_reached) {
+      unreached_rows.insert(static_cast<std::size_t>(row - rows.begin()));
+    }
     const std::string label = method_label(s.key, all_constant);
     auto loss = std::find(losses.begin(), losses.end(), label);
     if (loss == losses.end()) loss = losses.insert(losses.end(), label);
@@ -172,7 +180,8 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
       summaries[l] = summarize(test_auc[{r, l}]);
       if (summaries[l].count > 0) best = std::max(best, summaries[l].mean);
     }
-    std::vector<std::string> cells = {rows[r].first, positive_fraction_label(rows[r].second)};
+    std::vector<std::string> cells = {
+        rows[r].first, positive_fraction_label(rows[r].second, !unreached_rows.contains(r))};
     for (std::size_t l = 0; l < losses.size(); ++l) {
       const Summary& s = summaries[l];
       std::string cell;
@@ -194,6 +203,11 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
     table.add_row(cells);
   }
   std::string out = table.render_markdown();
+  if (!unreached_rows.empty()) {
+    out += "\n(not reached): some splits have too few positives for that fraction; all of their "
+           "positives were kept, so their fraction is lower (see the warnings, and the "
+           "*_positives and positive_fraction_reached columns of comparison.csv).\n";
+  }
   if (rows.size() > 1) {
     std::vector<std::string> rank_header = {"mean rank over rows (1 = best)", "rows"};
     rank_header.insert(rank_header.end(), losses.begin(), losses.end());

@@ -170,6 +170,7 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
   }
   selection.runs = runs.size();
   selection.feature_map = group.split->feature_map;
+  selection.positive_fraction_reached = group.split->positive_fraction_reached;
   selection.feature_names = group.dataset->feature_names;
   for (SetName set : kAllSets) {
     const auto k = static_cast<int>(set);

@@ -120,5 +120,8 @@ std::string_view search_set_name(SearchSet set);
 
 /// "as-is" for nullopt, otherwise the shortest decimal.
 std::string positive_fraction_label(const std::optional<double>& fraction);
+/// The same, with " (not reached)" after a fraction that some split could not reach for want of
+/// positives, so that no table or log line shows a fraction the data did not have.
+std::string positive_fraction_label(const std::optional<double>& fraction, bool reached);
 
 }  // namespace aumtrain
