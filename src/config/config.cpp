@@ -319,7 +319,10 @@ const Keys<DataConfig>& data_keys() {
       {.name = "label",
        .doc = "the label column (CSV only)",
        .value = {"text", "a column name",
-                 [](const Field& field, DataConfig& data) { data.label = field.as_string(); },
+                 [](const Field& field, DataConfig& data) {
+                   data.label = field.as_string();
+                   data.label_origin = field.where();
+                 },
                  [](YAML::Emitter& out, const DataConfig& data) {
                    if (data.label.empty()) {
                      out << YAML::Null;

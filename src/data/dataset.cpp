@@ -246,9 +246,11 @@ std::size_t label_column_index(const DataConfig& config, const std::vector<std::
                                char delimiter) {
   if (!config.label.empty()) {
     const auto it = std::find(names.begin(), names.end(), config.label);
-    if (it == names.end()) {
-      throw DataError(fmt::format(
-          "data.label: no column '{}' in {} (delimiter {}); its columns are {}", config.label,
+    if (it == names.end()) {  // a mistake in the config, not in the data
+      throw ConfigError(fmt::format(
+          "{}: no column '{}' in {} (delimiter {}); its columns are {}: set data.label to one "
+          "of them",
+          config.label_origin.empty() ? "data.label" : config.label_origin, config.label,
           config.path, delimiter_name(delimiter), quoted_list(names)));
     }
     return static_cast<std::size_t>(it - names.begin());

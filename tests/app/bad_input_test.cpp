@@ -37,8 +37,11 @@ std::vector<BadInput> cases() {
        "FILE:3:3: column 'b' has a missing value ('NA'); fill it, or set data.missing: drop_rows"},
       {"duplicate column names", "a,a,label\n1,2,1\n", "", "", 3,
        "FILE:1:3: column 'a' is named twice"},
-      {"label column absent", kGood, "split: {}\n", "--set data.label=y", 3,
-       "data.label: no column 'y'"},
+      {"label column absent", kGood, "split: {}\n", "--set data.label=y", 2,
+       "--set data.label=y: data.label: no column 'y' in data.csv (delimiter ','); its columns are "
+       "'a', 'b', 'label': set data.label to one of them"},
+      {"label column absent, named in the file", kGood, "data: {path: data.csv, label: y}\n", "", 2,
+       "config.yaml:1:31: data.label: no column 'y' in data.csv"},
       {"positive_label absent", kGood, "", "--set data.positive_label=yes", 3,
        "data.positive_label: 'yes' never occurs in column 'label'"},
       {"one class in the file", "a,b,label\n1,2,1\n3,4,1\n", "", "", 3,

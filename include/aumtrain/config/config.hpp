@@ -23,6 +23,9 @@ struct DataConfig {
   DataFormat format = DataFormat::csv;   ///< csv | libsvm
   char delimiter = 0;                    ///< 0: detect (auto); or ',', ';', '\t'
   std::string label;                     ///< label column; empty: the last column
+  /// Where data.label was given ("file:line:column: data.label", or the --set argument), for
+  /// messages about a label column that the file does not have. Not a key of its own.
+  std::string label_origin;
   std::string positive_label = "1";      ///< rows with this label are positive
   std::vector<std::string> features;     ///< empty: every column but the label
   std::vector<std::string> exclude;      ///< columns left out of the features
