@@ -729,8 +729,7 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
   } catch (const YAML::BadFile&) {
     throw ConfigError(fmt::format("{}: cannot read the config file; check the path", path));
   } catch (const YAML::ParserException& error) {
-    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}; fix the syntax there", path,
-                                  error.mark.line + 1, error.mark.column + 1, error.msg));
+    throw ConfigError(config::yaml_syntax_error_message(path, error.mark, error.msg));
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   config::Overrides origins;

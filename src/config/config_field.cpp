@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <limits>
 
 #include "aumtrain/core/errors.hpp"
@@ -118,6 +119,22 @@ std::string Field::describe_kind() const {
   if (node_.IsMap()) return "a mapping";
   if (node_.IsNull()) return "nothing (null)";
   return "'" + node_.Scalar() + "'";
+}
+
+std::string yaml_syntax_error_message(const std::string& file, const YAML::Mark& mark,
+                                      const std::string& reason) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  for (int number = 0; number <= mark.line && std::getline(in, line); ++number) {
+    const std::size_t indent_end = line.find_first_not_of(" \t");
+    const std::size_t tab = line.find('\t');
+    if (indent_end != std::string::npos && tab < indent_end) {  // not for blank lines
+      return fmt::format("{}:{}:{}: YAML does not allow tabs for indentation; use spaces", file,
+                         number + 1, tab + 1);
+    }
+  }
+  return fmt::format("{}:{}:{}: malformed YAML: {}; fix the syntax there", file, mark.line + 1,
+                     mark.column + 1, reason);
 }
 
 void apply_override(YAML::Node& root, const std::string& text, Overrides& overrides) {

@@ -42,6 +42,8 @@ std::vector<BadInput> cases() {
        "'a', 'b', 'label': set data.label to one of them"},
       {"label column absent, named in the file", kGood, "data: {path: data.csv, label: y}\n", "", 2,
        "config.yaml:1:31: data.label: no column 'y' in data.csv"},
+      {"tab in the indentation", kGood, "split:\n  seeds: [1]\n\ttest: 0.2\n", "", 2,
+       "config.yaml:4:1: YAML does not allow tabs for indentation; use spaces"},
       {"positive_label absent", kGood, "", "--set data.positive_label=yes", 3,
        "data.positive_label: 'yes' never occurs in column 'label'"},
       {"one class in the file", "a,b,label\n1,2,1\n3,4,1\n", "", "", 3,

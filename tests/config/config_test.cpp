@@ -212,6 +212,15 @@ TEST(Config, CountsTakeTheCommandLineForms) {
             "FILE:2:25: train.max_iterations: expected a whole number, got '1.5e0'");
 }
 
+TEST(Config, TabsInTheIndentationAreNamed) {
+  EXPECT_EQ(config_error_of("data:\n  path: x.csv\nsplit:\n\ttest: 0.2\n"),
+            "FILE:4:1: YAML does not allow tabs for indentation; use spaces");
+  // A tab after the indentation is no indentation, and other syntax errors keep yaml-cpp's words.
+  EXPECT_TRUE(config_error_of("data: {path: x.csv}\t\nsplit: {test: [0.2\n")
+                  .starts_with("FILE:3:1: malformed YAML: "))
+      << config_error_of("data: {path: x.csv}\t\nsplit: {test: [0.2\n");
+}
+
 TEST(Config, SetErrorsNameTheOverride) {
   EXPECT_EQ(config_error_of(kValid, {"train.max_iterations=-3"}),
             "--set train.max_iterations=-3: train.max_iterations: -3 is out of range; "
