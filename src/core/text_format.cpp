@@ -22,16 +22,16 @@ CountReading not_a_count(std::string_view text, std::string_view reason) {
                                     text, reason)};
 }
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_count_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 // Digits with single underscores between them ("100_000"), underscores removed; "" if the text
 // is not of that form.
 std::string digits_without_underscores(std::string_view text) {
   std::string digits;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_digit(text[i])) {
+    if (is_count_digit(text[i])) {
       digits += text[i];
-    } else if (text[i] != '_' || i == 0 || i + 1 == text.size() || !is_digit(text[i + 1])) {
+    } else if (text[i] != '_' || i == 0 || i + 1 == text.size() || !is_count_digit(text[i + 1])) {
       return "";
     }
   }
@@ -64,7 +64,7 @@ CountReading read_count(std::string_view text) {
     std::string_view power = text.substr(e + 1);
     const bool negative = !power.empty() && power.front() == '-';
     if (!power.empty() && (power.front() == '+' || negative)) power.remove_prefix(1);
-    if (power.empty() || !std::all_of(power.begin(), power.end(), is_digit)) {
+    if (power.empty() || !std::all_of(power.begin(), power.end(), is_count_digit)) {
       return not_a_count(text, "is not a number");
     }
     if (power.size() > 4) {

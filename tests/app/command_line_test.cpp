@@ -13,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_aumtrain;
 
-std::size_t lines_in(const fs::path& file) {
+std::size_t line_count_of(const fs::path& file) {
   std::ifstream in(file);
   std::size_t lines = 0;
   for (std::string line; std::getline(in, line);) ++lines;
@@ -52,9 +52,10 @@ TEST(CommandLine, CountsTakeTheSameFormsEverywhere) {
         run_aumtrain(std::string("make-data --rows ") + rows + " --features 1e0 --output " + file,
                      dir.path());
     ASSERT_EQ(result.exit_code, 0) << rows << ": " << result.err;
-    EXPECT_EQ(lines_in(dir.path() / file), 121u) << rows;  // the header and 120 rows
+    EXPECT_EQ(line_count_of(dir.path() / file), 121u) << rows;  // the header and 120 rows
   }
-  const auto fraction = run_aumtrain("make-data --rows 1.5 --features 2 --output x.csv", dir.path());
+  const auto fraction =
+      run_aumtrain("make-data --rows 1.5 --features 2 --output x.csv", dir.path());
   EXPECT_EQ(fraction.exit_code, 2);
   EXPECT_NE(fraction.err.find("'1.5' is not a whole number; write a count as digits (100000 or "
                               "100_000) or as a power of ten (1e5, 2.5e3)"),

@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string text_of(const fs::path& file) {
+std::string contents_of(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
@@ -91,7 +91,7 @@ TEST(BrokenPipe, AFailedPrintSaysWhereTheResultsAre) {
   const int status = run_into_closed_pipe(dir.path(), {"train", "c.yaml"}, err);
   ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 4);
-  const std::string message = text_of(err);
+  const std::string message = contents_of(err);
   EXPECT_NE(message.find("error: cannot write the results to standard output (Broken pipe); "
                          "they are saved in out"),
             std::string::npos)
@@ -148,7 +148,8 @@ TEST(ConcurrentRuns, TheSecondRunIntoOneDirectoryKeepsItsResultsBeside) {
   const fs::path err[2] = {dir.path() / "err0.txt", dir.path() / "err1.txt"};
   std::vector<pid_t> pids;
   for (const fs::path& file : err) {
-    pids.push_back(testing::start_aumtrain(dir.path(), {"train", "c.yaml", "--threads", "1"}, file));
+    pids.push_back(
+        testing::start_aumtrain(dir.path(), {"train", "c.yaml", "--threads", "1"}, file));
   }
   // Both have checked that out/ is free before either may finish.
   const bool staged = hold_until_all_staged(dir.path(), pids);
@@ -158,20 +159,21 @@ TEST(ConcurrentRuns, TheSecondRunIntoOneDirectoryKeepsItsResultsBeside) {
     waitpid(pids[k], &status, 0);
     codes[k] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
-  ASSERT_TRUE(staged) << text_of(err[0]) << text_of(err[1]);
-  ASSERT_EQ(codes[0] + codes[1], 4) << text_of(err[0]) << text_of(err[1]);  // one 0, one 4
+  ASSERT_TRUE(staged) << contents_of(err[0]) << contents_of(err[1]);
+  ASSERT_EQ(codes[0] + codes[1], 4) << contents_of(err[0]) << contents_of(err[1]);  // one 0, one 4
   const int loser = codes[0] == 4 ? 0 : 1;
   const fs::path kept = dir.path() / ("out.conflict-" + std::to_string(pids[loser]));
-  const std::string message = text_of(err[loser]);
+  const std::string message = contents_of(err[loser]);
   EXPECT_NE(message.find("appeared while this run was working"), std::string::npos) << message;
   EXPECT_NE(message.find("this run's results are in " + kept.string()), std::string::npos)
       << message;
   // Both results are complete, each in its own folder; nothing is left half-way.
   for (const fs::path& run : {dir.path() / "out", kept}) {
-    EXPECT_NE(text_of(run / "comparison.csv").find("sonar,NA,1,logistic,constant,0.1,"),
+    EXPECT_NE(contents_of(run / "comparison.csv").find("sonar,NA,1,logistic,constant,0.1,"),
               std::string::npos)
         << run;
-    EXPECT_NE(text_of(run / "run_info.json").find("\"status\": \"completed\""), std::string::npos)
+    EXPECT_NE(contents_of(run / "run_info.json").find("\"status\": \"completed\""),
+              std::string::npos)
         << run;
   }
   EXPECT_TRUE(hidden_staging_folders(dir.path()).empty());

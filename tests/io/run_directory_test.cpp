@@ -16,12 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& file) {
+std::string read_result_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void write_text(const fs::path& file, const std::string& text) {
+void write_result_file(const fs::path& file, const std::string& text) {
   std::ofstream(file, std::ios::binary) << text;
 }
 
@@ -34,7 +34,7 @@ pid_t id_of_ended_process() {
   return pid;
 }
 
-std::size_t entries_in(const fs::path& directory) {
+std::size_t entries_in_folder(const fs::path& directory) {
   return static_cast<std::size_t>(
       std::distance(fs::directory_iterator(directory), fs::directory_iterator{}));
 }
@@ -45,20 +45,20 @@ TEST(RunDirectory, CommitMovesTheStagingFolderIntoPlace) {
   {
     RunDirectory run(target, false);
     EXPECT_EQ(run.staging().parent_path(), target.parent_path());
-    write_text(run.staging() / "result.txt", "new");
+    write_result_file(run.staging() / "result.txt", "new");
     run.commit();
   }
-  EXPECT_EQ(read_text(target / "result.txt"), "new");
-  EXPECT_EQ(entries_in(target.parent_path()), 1u);  // no staging folder left
+  EXPECT_EQ(read_result_file(target / "result.txt"), "new");
+  EXPECT_EQ(entries_in_folder(target.parent_path()), 1u);  // no staging folder left
 }
 
 TEST(RunDirectory, NeverReplacesATargetThatAppearedMeanwhile) {
   testing::TempDir dir;
   const fs::path target = dir.path() / "a";
   RunDirectory run(target, false);
-  write_text(run.staging() / "result.txt", "mine");
+  write_result_file(run.staging() / "result.txt", "mine");
   fs::create_directory(target);  // another run committed first
-  write_text(target / "result.txt", "theirs");
+  write_result_file(target / "result.txt", "theirs");
   try {
     run.commit();
     FAIL() << "commit replaced a directory that appeared meanwhile";
@@ -67,9 +67,9 @@ TEST(RunDirectory, NeverReplacesATargetThatAppearedMeanwhile) {
     EXPECT_NE(message.find("appeared while this run was working"), std::string::npos) << message;
     EXPECT_NE(message.find(run.conflict_path().string()), std::string::npos) << message;
   }
-  EXPECT_EQ(read_text(target / "result.txt"), "theirs");
+  EXPECT_EQ(read_result_file(target / "result.txt"), "theirs");
   EXPECT_EQ(run.conflict_path(), dir.path() / ("a.conflict-" + std::to_string(::getpid())));
-  EXPECT_EQ(read_text(run.conflict_path() / "result.txt"), "mine");
+  EXPECT_EQ(read_result_file(run.conflict_path() / "result.txt"), "mine");
   EXPECT_FALSE(fs::exists(run.staging()));
 }
 
@@ -78,36 +78,36 @@ TEST(RunDirectory, TakesTheTargetWhileItIsStillAnEmptyDirectory) {
   const fs::path target = dir.path() / "a";
   fs::create_directory(target);
   RunDirectory run(target, false);
-  write_text(run.staging() / "result.txt", "mine");
+  write_result_file(run.staging() / "result.txt", "mine");
   run.commit();
-  EXPECT_EQ(read_text(target / "result.txt"), "mine");
+  EXPECT_EQ(read_result_file(target / "result.txt"), "mine");
 }
 
 TEST(RunDirectory, ForceSwapsTheEarlierTargetOutAndLeavesNoSibling) {
   testing::TempDir dir;
   const fs::path target = dir.path() / "a";
   fs::create_directory(target);
-  write_text(target / "old.txt", "old");
+  write_result_file(target / "old.txt", "old");
   {
     RunDirectory run(target, true);
-    write_text(run.staging() / "result.txt", "new");
+    write_result_file(run.staging() / "result.txt", "new");
     run.commit();
   }
-  EXPECT_EQ(read_text(target / "result.txt"), "new");
+  EXPECT_EQ(read_result_file(target / "result.txt"), "new");
   EXPECT_FALSE(fs::exists(target / "old.txt"));
-  EXPECT_EQ(entries_in(dir.path()), 1u);
+  EXPECT_EQ(entries_in_folder(dir.path()), 1u);
 }
 
 TEST(RunDirectory, ForceReplacesATargetThatAppearedMeanwhile) {
   testing::TempDir dir;
   const fs::path target = dir.path() / "a";
   RunDirectory run(target, true);
-  write_text(run.staging() / "result.txt", "new");
+  write_result_file(run.staging() / "result.txt", "new");
   fs::create_directory(target);
-  write_text(target / "result.txt", "other");
+  write_result_file(target / "result.txt", "other");
   run.commit();
-  EXPECT_EQ(read_text(target / "result.txt"), "new");
-  EXPECT_EQ(entries_in(dir.path()), 1u);
+  EXPECT_EQ(read_result_file(target / "result.txt"), "new");
+  EXPECT_EQ(entries_in_folder(dir.path()), 1u);
 }
 
 TEST(RunDirectory, RemovesStagingFoldersOfEndedProcessesOnly) {
@@ -118,7 +118,7 @@ TEST(RunDirectory, RemovesStagingFoldersOfEndedProcessesOnly) {
   const fs::path other_target = dir.path() / ".b.partial-999999999";
   for (const fs::path& folder : {dead, alive, other_target}) {
     fs::create_directory(folder);
-    write_text(folder / "learning_curves.csv", "x");
+    write_result_file(folder / "learning_curves.csv", "x");
   }
   RunDirectory run(target, false);
   EXPECT_FALSE(fs::exists(dead));
