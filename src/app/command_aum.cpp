@@ -14,6 +14,7 @@
 #include "aumtrain/io/gnuplot.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -77,8 +78,8 @@ std::string to_json(const AumDetails& details, Denominator denominator) {
 std::string table_summary(const AumDetails& details, const ScoresFile& input,
                           Denominator denominator) {
   const BinaryTargets& targets = input.targets;
-  return fmt::format("{} examples ({} positive, {} negative{}), denominator {}\n\nAUM {}\nAUC {}\n",
-                     targets.size(), targets.positive_count, targets.negative_count,
+  return fmt::format("{} ({} positive, {} negative{}), denominator {}\n\nAUM {}\nAUC {}\n",
+                     count_noun(targets.size(), "example"), targets.positive_count, targets.negative_count,
                      input.has_weights ? ", weighted" : "", denominator_name(denominator),
                      format_number(details.aum), format_number(details.auc));
 }
@@ -137,8 +138,8 @@ int run_aum(const AumOptions& options) {
       options.summary ? (json ? to_json_summary(details, denominator)
                               : table_summary(details, input, denominator))
                       : (json ? to_json(details, denominator) : to_table(details, input, denominator));
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text);
+  return 0;
 }
 
 }  // namespace

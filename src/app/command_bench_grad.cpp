@@ -17,6 +17,8 @@
 #include "aumtrain/study/grad_benchmark.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -170,9 +172,9 @@ int run_bench_grad(BenchGradOptions options) {
   RunDirectory out(options.output, options.force, "--output");
 
   spdlog::info(
-      "bench-grad: N from {:g} to {:g}, {} timed runs each, {} thread{}, seconds "
-      "limit {:g}",
-      params.min_n, params.max_n, params.reps, params.threads, params.threads == 1 ? "" : "s",
+      "bench-grad: N from {:g} to {:g}, {} each, {}, seconds limit {:g}", params.min_n,
+      params.max_n, count_noun(static_cast<std::size_t>(params.reps), "timed run"),
+      count_noun(static_cast<std::size_t>(params.threads), "thread"),
       params.seconds_limit);
   const std::vector<GradTiming> timings = run_grad_benchmark(params, [](const GradTiming& t) {
     spdlog::info("N {:>10}  {:<8}  median {:.4g} s  (quartiles {:.4g} .. {:.4g}){}{}", t.n,
@@ -208,8 +210,8 @@ int run_bench_grad(BenchGradOptions options) {
                                "\nWrote {}/: bench_grad.csv, summary.md, complexity.csv, "
                                "bench_grad.png, bench_grad.svg, bench_grad.gp\n",
                                out.target().string());
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text, out.target().string());
+  return 0;
 }
 
 }  // namespace
@@ -219,15 +221,19 @@ Command add_bench_grad_command(CLI::App& parent) {
   GradBenchmarkParams& p = options->params;
   CLI::App* command = parent.add_subcommand(
       "bench-grad",
-      "Time the AUM mean gradient (explicit kernel vs libtorch autograd) beside std::sort, for "
-      "N = 10^(k/5); write bench_grad.csv, a log-log plot and the estimated complexity classes");
-  command->add_option("--min-n", p.min_n, "smallest N (default 1e2)");
-  command->add_option("--max-n", p.max_n, "largest N (default 1e7)");
+      "Measure how the time to compute the gradient of AUM grows with the number of examples "
+      "N: aumtrain's own computation against libtorch autograd, with sorting N numbers as a "
+      "yardstick, for N = 100, 158, 251, ... (10^(k/5)); writes the timings, a log-log plot and "
+      "how each time grows with N (N, N log N, ...)");
+  command->add_option("--min-n", p.min_n, "smallest N (default 1e2)")->transform(count_form());
+  command->add_option("--max-n", p.max_n, "largest N (default 1e7)")->transform(count_form());
   command->add_option("--seconds-limit", p.seconds_limit,
                       "a method stops growing N once its median passes this (default 1)");
-  command->add_option("--reps", p.reps, "timed runs per N and method (default 10)");
+  command->add_option("--reps", p.reps, "timed runs per N and method (default 10)")
+      ->transform(count_form());
   command->add_option("--threads", p.threads,
-                      "threads for the explicit kernel and for libtorch (default 1)");
+                      "threads for the explicit kernel and for libtorch (default 1)")
+      ->transform(count_form());
   command->add_flag("--no-autograd", options->no_autograd, "skip the libtorch autograd method");
   command->add_option("--output", options->output, "directory to write")->required();
   command->add_flag("--force", options->force, "replace --output if it exists");

@@ -1,9 +1,8 @@
 // `aumtrain config-reference`: the Markdown reference of every config key, the text of
 // configs/README.md's key tables.
-#include <fmt/format.h>
-
 #include "aumtrain/config/config.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 
@@ -13,7 +12,7 @@ Command add_config_reference_command(CLI::App& parent) {
                             "Print a Markdown table of every config key: its type, default, "
                             "allowed values and meaning");
   return {command, [] {
-            fmt::print("{}", config_reference_markdown());
+            print_results(config_reference_markdown());
             return 0;
           }};
 }

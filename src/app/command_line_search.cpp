@@ -16,6 +16,8 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -132,10 +134,10 @@ std::string to_table(const Walk& walk, const std::vector<LineSearchRow>& rows,
                      const LineSearchOptions& options) {
   const BinaryTargets& targets = input.targets;
   std::string out = fmt::format(
-      "{} examples ({} positive, {} negative{}), denominator {}, {} line{}, {} event{}\n",
-      targets.size(), targets.positive_count, targets.negative_count,
-      input.has_weights ? ", weighted" : "", options.denominator, walk.result.lines,
-      walk.result.lines == 1 ? "" : "s", walk.result.events, walk.result.events == 1 ? "" : "s");
+      "{} ({} positive, {} negative{}), denominator {}, {}, {}\n",
+      count_noun(targets.size(), "example"), targets.positive_count, targets.negative_count,
+      input.has_weights ? ", weighted" : "", options.denominator,
+      count_noun(walk.result.lines, "line"), count_noun(walk.result.events, "event"));
   if (options.stop == "min-aum") {
     out += fmt::format("stop min-aum: row {}{}\n", walk.result.chosen_row,
                        walk.result.capped ? " (capped by --max-events: AUM still falls)" : "");
@@ -258,8 +260,8 @@ int run_line_search(const LineSearchOptions& options) {
   const std::string text = options.format == "json"
                                ? to_json(walk, rows, options)
                                : to_table(walk, rows, first_row, input, options);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text);
+  return 0;
 }
 
 }  // namespace
@@ -278,6 +280,7 @@ Command add_line_search_command(CLI::App& parent) {
       command->add_option("--max-iterations", options->max_iterations,
                           "rows to walk, row 0 (step 0) included (default: the number of "
                           "examples)")
+          ->transform(count_form())
           ->check(CLI::Validator(
               [](const std::string& text) {
                 const bool whole = !text.empty() &&
@@ -295,7 +298,8 @@ Command add_line_search_command(CLI::App& parent) {
       ->excludes(rows);
   command->add_option("--max-events", options->max_events,
                       "stop after this many crossings even if the rule is not met (default 0: "
-                      "no limit)");
+                      "no limit)")
+      ->transform(count_form());
   command->add_option("--format", options->format, "table (for people) or json (for programs)")
       ->check(CLI::IsMember({"table", "json"}));
   command->add_flag("--summary", options->summary,

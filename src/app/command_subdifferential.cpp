@@ -15,6 +15,7 @@
 #include "aumtrain/study/subdifferential.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -105,8 +106,8 @@ int run_subdifferential(const SubdifferentialOptions& options) {
                            "\nWrote {}/: subdifferential.csv, subdifferential.png, "
                            "subdifferential.svg, subdifferential.gp\n",
                            out.target().string());
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text, out.target().string());
+  return 0;
 }
 
 }  // namespace
@@ -115,8 +116,10 @@ Command add_subdifferential_command(CLI::App& parent) {
   auto options = std::make_shared<SubdifferentialOptions>();
   CLI::App* command = parent.add_subcommand(
       "subdifferential",
-      "The two-sample sub-differential of AUM (scores (0, d), labels (0, 1), d from -3 to "
-      "3 by 0.5): explicit left/right/mean derivatives and autograd, as a CSV table and a plot");
+      "Show how AUM changes with each score for two examples, a negative scored 0 and a "
+      "positive scored d, as d goes from -3 to 3 in steps of 0.5: the left and right "
+      "derivatives (AUM has a kink where the scores tie), their mean (what training steps "
+      "along) and libtorch autograd's gradient; writes a CSV table and a plot");
   command->add_option("--output", options->output, "directory to write")->required();
   command->add_flag("--force", options->force, "replace --output if it exists");
   command->add_flag("--no-autograd", options->no_autograd, "skip the libtorch autograd rows");

@@ -23,6 +23,8 @@
 #include "aumtrain/io/splits_file.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "commands.hpp"
+#include "count_option.hpp"
+#include "print_results.hpp"
 #include "signals.hpp"
 
 namespace aumtrain::app {
@@ -130,11 +132,11 @@ void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>&
 }
 
 void log_dataset(const Dataset& d) {
-  spdlog::info("{}: {} rows ({} positive), {} features, from {}", d.name, d.size(),
-               d.positive_count(), d.features.cols, d.source);
+  spdlog::info("{}: {} ({} positive), {}, from {}", d.name, count_noun(d.size(), "row"),
+               d.positive_count(), count_noun(d.features.cols, "feature"), d.source);
   if (d.dropped_rows > 0) {
-    spdlog::warn("{}: dropped {} rows with missing values (data.missing: drop_rows), at lines {}{}",
-                 d.name, d.dropped_rows, fmt::join(d.first_dropped_lines, ", "),
+    spdlog::warn("{}: dropped {} with missing values (data.missing: drop_rows), at lines {}{}",
+                 d.name, count_noun(d.dropped_rows, "row"), fmt::join(d.first_dropped_lines, ", "),
                  d.dropped_rows > d.first_dropped_lines.size() ? ", ..." : "");
   }
 }
@@ -144,13 +146,17 @@ void log_run(const RunRecord& record) {
   if (r.status == RunStatus::diverged || r.status == RunStatus::converged) {
     spdlog::debug("{}: {}: {}", describe(record.key), run_status_name(r.status), r.message);
   }
-  spdlog::debug("{}: {} after {} iterations, best validation AUC {} at iteration {} ({:.2f} s)",
-                describe(record.key), run_status_name(r.status), r.iterations,
+  spdlog::debug("{}: {} after {}, best validation AUC {} at iteration {} ({:.2f} s)",
+                describe(record.key), run_status_name(r.status),
+                count_noun(static_cast<std::size_t>(r.iterations), "iteration"),
                 format_number(r.best_validation_auc), r.best_iteration, r.seconds);
   if (r.capped_steps > 0) {
-    spdlog::info("{}: {} line searches stopped at max_events and took the best step seen so far "
-                 "({} crossings walked in all); a larger max_events lets them reach their rule",
-                 describe(record.key), r.capped_steps, r.line_search_events);
+    spdlog::info("{}: {} stopped at max_events and took the best step seen so far ({} walked in "
+                 "all); a larger max_events lets them reach their rule",
+                 describe(record.key),
+                 count_noun(static_cast<std::size_t>(r.capped_steps), "line search",
+                            "line searches"),
+                 count_noun(static_cast<std::size_t>(r.line_search_events), "crossing"));
   }
 }
 
@@ -172,12 +178,14 @@ class GroupLogger {
     spdlog::info("[{}/{}] {}, positive fraction {}, seed {}: {:.1f} s; best validation AUC {} "
                  "({}){}",
                  finished_, size_.groups, key.dataset,
-                 positive_fraction_label(key.positive_fraction), key.seed, seconds,
+                 positive_fraction_label(key.positive_fraction,
+                                         selections.front().positive_fraction_reached),
+                 key.seed, seconds,
                  best ? fmt::format("{:.4f}", best->validation_auc) : "none",
                  best          ? method_label(best->key, size_.all_constant)
                  : interrupted ? "interrupted"
                                : "every run diverged",
-                 diverged ? fmt::format("; {} runs diverged", diverged) : "");
+                 diverged ? fmt::format("; {} diverged", count_noun(diverged, "run")) : "");
   }
 
  private:
@@ -229,10 +237,13 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   const std::string directory = run_directory_of(options, configs);
   const GridSize size = grid_size(configs);
   RunDirectory run_directory(directory, options.force);
+  for (const fs::path& stale : run_directory.stale_staging_removed()) {
+    spdlog::info("removed {}, left behind by an earlier run that was killed", stale.string());
+  }
   const fs::path staging = run_directory.staging();
-  spdlog::info("{} runs: {} splits (dataset x positive fraction x seed), each trained with every "
+  spdlog::info("{}: {} (dataset x positive fraction x seed), each trained with every "
                "loss and optimizer (and step size); results go to {}",
-               size.runs, size.groups, directory);
+               count_noun(size.runs, "run"), count_noun(size.groups, "split"), directory);
   write_configs(staging, configs, directory);
 
   LearningCurveWriter curves(staging);
@@ -275,8 +286,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
       "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
       "splits.csv, models/{}\nFinished in {:.1f} s\n",
       table, directory, plots ? ", plots/" : "", outcome.seconds);
-  std::fwrite(printed.data(), 1, printed.size(), stdout);
-  std::fflush(stdout);
+  print_results(printed, directory);
   if (outcome.interrupted) {
     spdlog::warn("interrupted by {}: the runs in progress stopped after their current iteration; "
                  "everything completed is in {}, marked interrupted",
@@ -311,6 +321,7 @@ Command add_training_command(CLI::App& parent, bool compare) {
                       "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");
   command->add_flag("--force", options->force, "Replace an existing non-empty run directory");
   command->add_option("--threads", options->threads, "Threads to use (default: every core)")
+      ->transform(count_form())
       ->check(CLI::Range(1, 1024));
   return {command, [options, compare] {
             std::string line = compare ? "aumtrain compare" : "aumtrain train";

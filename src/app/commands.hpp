@@ -23,5 +23,6 @@ Command add_subdifferential_command(CLI::App& parent);
 Command add_config_reference_command(CLI::App& parent);
 Command add_predict_command(CLI::App& parent);
 Command add_evaluate_command(CLI::App& parent);
+Command add_help_command(CLI::App& parent);
 
 }  // namespace aumtrain::app

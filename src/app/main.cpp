@@ -9,9 +9,13 @@
 #include "aumtrain/core/errors.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
+#include "openmp_waits.hpp"
+#include "signals.hpp"
 
 int main(int argc, char** argv) {
   using namespace aumtrain;
+  app::make_openmp_waits_passive(argv);
+  app::ignore_broken_pipes();
   CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
                "positive and false negative rates, and compare them with other losses."};
   cli.require_subcommand(1);
@@ -20,6 +24,8 @@ int main(int argc, char** argv) {
   bool verbose = false;
   cli.add_flag("-q,--quiet", quiet, "Print only warnings, errors and results");
   cli.add_flag("-v,--verbose", verbose, "Print details of every step");
+  cli.set_version_flag("--version", "aumtrain " AUMTRAIN_VERSION,
+                       "Print aumtrain's version and exit");
 
   std::vector<app::Command> commands;
   commands.push_back(app::add_train_command(cli));
@@ -33,6 +39,7 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_config_reference_command(cli));
   commands.push_back(app::add_predict_command(cli));
   commands.push_back(app::add_evaluate_command(cli));
+  commands.push_back(app::add_help_command(cli));
 
   try {
     cli.parse(argc, argv);

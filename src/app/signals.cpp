@@ -31,6 +31,13 @@ const std::atomic<bool>& install_stop_handlers() {
   return stop_requested;
 }
 
+void ignore_broken_pipes() {
+  struct sigaction action {};
+  action.sa_handler = SIG_IGN;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGPIPE, &action, nullptr);
+}
+
 const char* stop_signal_name() {
   switch (received_signal) {
     case SIGINT: return "SIGINT";

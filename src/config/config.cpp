@@ -320,7 +320,10 @@ const Keys<DataConfig>& data_keys() {
       {.name = "label",
        .doc = "the label column (CSV only)",
        .value = {"text", "a column name",
-                 [](const Field& field, DataConfig& data) { data.label = field.as_string(); },
+                 [](const Field& field, DataConfig& data) {
+                   data.label = field.as_string();
+                   data.label_origin = field.where();
+                 },
                  [](YAML::Emitter& out, const DataConfig& data) {
                    if (data.label.empty()) {
                      out << YAML::Null;
@@ -735,6 +738,10 @@ std::string positive_fraction_label(const std::optional<double>& fraction) {
   return fraction ? format_number(*fraction) : "as-is";
 }
 
+std::string positive_fraction_label(const std::optional<double>& fraction, bool reached) {
+  return positive_fraction_label(fraction) + (reached ? "" : " (not reached)");
+}
+
 ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
@@ -742,8 +749,7 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
   } catch (const YAML::BadFile&) {
     throw ConfigError(fmt::format("{}: cannot read the config file; check the path", path));
   } catch (const YAML::ParserException& error) {
-    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}; fix the syntax there", path,
-                                  error.mark.line + 1, error.mark.column + 1, error.msg));
+    throw ConfigError(config::yaml_syntax_error_message(path, error.mark, error.msg));
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   config::Overrides origins;

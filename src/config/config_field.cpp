@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <limits>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain::config {
 
@@ -67,10 +70,14 @@ double Field::as_double() const {
 long long Field::as_integer() const {
   expect_scalar("a whole number");
   long long value = 0;
-  if (!YAML::convert<long long>::decode(node_, value)) {
-    fail(fmt::format("expected a whole number, got '{}'", node_.Scalar()));
+  if (YAML::convert<long long>::decode(node_, value)) return value;
+  // The forms the command line takes too: 100_000, 1e5.
+  const CountReading count = read_count(node_.Scalar());
+  if (!count.value) fail(fmt::format("expected a whole number, got '{}'", node_.Scalar()));
+  if (*count.value > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+    fail(fmt::format("'{}' is too large", node_.Scalar()));
   }
-  return value;
+  return static_cast<long long>(*count.value);
 }
 
 bool Field::as_bool() const {
@@ -112,6 +119,22 @@ std::string Field::describe_kind() const {
   if (node_.IsMap()) return "a mapping";
   if (node_.IsNull()) return "nothing (null)";
   return "'" + node_.Scalar() + "'";
+}
+
+std::string yaml_syntax_error_message(const std::string& file, const YAML::Mark& mark,
+                                      const std::string& reason) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  for (int number = 0; number <= mark.line && std::getline(in, line); ++number) {
+    const std::size_t indent_end = line.find_first_not_of(" \t");
+    const std::size_t tab = line.find('\t');
+    if (indent_end != std::string::npos && tab < indent_end) {  // not for blank lines
+      return fmt::format("{}:{}:{}: YAML does not allow tabs for indentation; use spaces", file,
+                         number + 1, tab + 1);
+    }
+  }
+  return fmt::format("{}:{}:{}: malformed YAML: {}; fix the syntax there", file, mark.line + 1,
+                     mark.column + 1, reason);
 }
 
 void apply_override(YAML::Node& root, const std::string& text, Overrides& overrides) {

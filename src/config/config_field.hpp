@@ -71,6 +71,13 @@ class Field {
   YAML::Mark enclosing_;
 };
 
+/// The message for a config file that is not valid YAML, with yaml-cpp's `mark` and `reason`:
+/// "file:line:column: malformed YAML: ...". YAML does not allow tabs in indentation, which
+/// yaml-cpp reports in words that do not mention them ("illegal map value"); when a line up to
+/// the error is indented with a tab, the message says so and points at that tab instead.
+std::string yaml_syntax_error_message(const std::string& file, const YAML::Mark& mark,
+                                      const std::string& reason);
+
 /// Applies one --set "key.path=value" (the value in YAML syntax) to the parsed file and records
 /// in `overrides` the key path it gave.
 void apply_override(YAML::Node& root, const std::string& text, Overrides& overrides);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 
@@ -24,9 +25,9 @@ Denominators make_denominators(const ErrorDiffs& diffs, Denominator denominator)
   if (denominator == Denominator::count) return {1.0, 1.0};
   if (!(diffs.fp_total > 0) || !(diffs.fn_total > 0)) {
     throw DataError(fmt::format(
-        "the rate denominator needs both classes, but the {} examples have {} negative and {} "
-        "positive weight; use --denominator count, or give examples of both classes",
-        diffs.size(), diffs.fp_total, diffs.fn_total));
+        "the rate denominator needs both classes, but the {} have {} negative and {} positive "
+        "weight; use --denominator count, or give examples of both classes",
+        count_noun(diffs.size(), "example"), diffs.fp_total, diffs.fn_total));
   }
   return {diffs.fp_total, diffs.fn_total};
 }
@@ -89,8 +90,9 @@ BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positi
   const std::size_t n = is_positive.size();
   if (!weights.empty() && weights.size() != n) {
     throw DataError(
-        fmt::format("{} weights were given for {} labels; give one weight per example",
-                    weights.size(), n));
+        fmt::format("{} given for {}; give one weight per example",
+                    count_noun(weights.size(), "weight was", "weights were"),
+                    count_noun(n, "label")));
   }
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (!std::isfinite(weights[i]) || weights[i] < 0) {

@@ -12,6 +12,7 @@
 #include "aumtrain/data/csv.hpp"
 #include "aumtrain/data/libsvm.hpp"
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 namespace {
@@ -49,9 +50,10 @@ void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
   const std::size_t available = available_memory_bytes();
   if (available > 0 && needed > 0.8 * static_cast<double>(available)) {
     throw DataError(fmt::format(
-        "{}: {} rows x {} features need {:.2f} GiB of memory, but only {:.2f} GiB is available; "
+        "{}: {} x {} need {:.2f} GiB of memory, but only {:.2f} GiB is available; "
         "use fewer rows or fewer features (data.features, data.exclude), or a larger machine",
-        path, rows, cols, needed / (1 << 30), static_cast<double>(available) / (1 << 30)));
+        path, count_noun(rows, "row"), count_noun(cols, "feature"), needed / (1 << 30),
+        static_cast<double>(available) / (1 << 30)));
   }
 }
 
@@ -114,9 +116,9 @@ void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
   }
   if (positives == dataset.size()) {
     throw DataError(fmt::format(
-        "{}: every one of the {} rows is positive (label {} = '{}'), so there is only one class; "
+        "{}: all {} are positive (label {} = '{}'), so there is only one class; "
         "binary classification needs both: check data.label and data.positive_label",
-        path, dataset.size(), label_column, entry.data.positive_label));
+        path, count_noun(dataset.size(), "row"), label_column, entry.data.positive_label));
   }
   FeatureMatrix& m = dataset.features;
   dataset.center.assign(m.cols, 0.0);
@@ -215,9 +217,11 @@ std::size_t label_column_index(const DataConfig& config, const std::vector<std::
                                char delimiter) {
   if (!config.label.empty()) {
     const auto it = std::find(names.begin(), names.end(), config.label);
-    if (it == names.end()) {
-      throw DataError(fmt::format(
-          "data.label: no column '{}' in {} (delimiter {}); its columns are {}", config.label,
+    if (it == names.end()) {  // a mistake in the config, not in the data
+      throw ConfigError(fmt::format(
+          "{}: no column '{}' in {} (delimiter {}); its columns are {}: set data.label to one "
+          "of them",
+          config.label_origin.empty() ? "data.label" : config.label_origin, config.label,
           config.path, delimiter_name(delimiter), quoted_list(names)));
     }
     return static_cast<std::size_t>(it - names.begin());

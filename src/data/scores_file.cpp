@@ -7,6 +7,7 @@
 
 #include "aumtrain/data/csv.hpp"
 #include "aumtrain/data/dataset.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain {
 namespace {
@@ -174,10 +175,10 @@ Denominators scores_file_denominators(const ScoresFile& input, Denominator denom
   if (denominator == Denominator::rate &&
       (!(targets.positive_weight > 0) || !(targets.negative_weight > 0))) {
     throw DataError(fmt::format(
-        "{}: column '{}' has only {} examples ({} positive, {} negative with nonzero weight); "
+        "{}: column '{}' has only {} ({} positive, {} negative with nonzero weight); "
         "the rate denominator needs both classes: add examples of the other class or use "
         "--denominator count",
-        input.label_header.to_string(), input.label_column, targets.size(),
+        input.label_header.to_string(), input.label_column, count_noun(targets.size(), "example"),
         targets.positive_weight > 0 ? targets.positive_count : 0,
         targets.negative_weight > 0 ? targets.negative_count : 0));
   }

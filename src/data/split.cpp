@@ -143,9 +143,11 @@ SetIds split_each_class(std::vector<std::uint32_t> (&ids)[2], const SplitConfig&
 }
 
 // Keeps in subtrain and validation only as many positives as make up the fraction `p` of the
-// set (at least 2); warns when a set has too few positives to reach it.
-void subsample_positives(SetIds& sets, double p, const std::string& dataset, std::uint64_t seed,
+// set (at least 2); warns when a set has too few positives to reach it, and returns whether
+// both sets reached it.
+bool subsample_positives(SetIds& sets, double p, const std::string& dataset, std::uint64_t seed,
                          std::vector<std::string>& warnings) {
+  bool reached = true;
   for (int set = 0; set < 2; ++set) {
     auto& positives = sets.by_set[set][1];
     const double negatives = static_cast<double>(sets.by_set[set][0].size());
@@ -155,14 +157,20 @@ void subsample_positives(SetIds& sets, double p, const std::string& dataset, std
                          positives.end());
       positives.resize(keep);
     } else if (keep > positives.size()) {
+      reached = false;
       warnings.push_back(fmt::format(
-          "{}, seed {}: positive fraction {} is not reachable in {}: it has {} positives for {} "
-          "negatives (fraction {:.3f}); all positives are kept",
+          "{}, seed {}: positive fraction {} is not reachable in {}, which has {} for {}: all "
+          "are kept, so its positive fraction is {:.3f}; results of this split are labelled "
+          "'{} (not reached)'",
           dataset, seed, format_number(p), set_name(static_cast<SetName>(set)),
-          positives.size(), sets.by_set[set][0].size(),
-          static_cast<double>(positives.size()) / (negatives + static_cast<double>(positives.size()))));
+          count_noun(positives.size(), "positive"),
+          count_noun(sets.by_set[set][0].size(), "negative"),
+          static_cast<double>(positives.size()) /
+              (negatives + static_cast<double>(positives.size())),
+          format_number(p)));
     }
   }
+  return reached;
 }
 
 void require_two_of_each_class(const SetIds& sets, const std::string& dataset,
@@ -288,7 +296,8 @@ PreparedSplit prepare_split(Dataset& dataset, const SplitConfig& config, std::ui
   SplitMix64 rng(seed);
   SetIds sets = split_each_class(ids, config, rng);
   if (positive_fraction) {
-    subsample_positives(sets, *positive_fraction, dataset.name, seed, split.warnings);
+    split.positive_fraction_reached =
+        subsample_positives(sets, *positive_fraction, dataset.name, seed, split.warnings);
   }
   require_two_of_each_class(sets, dataset.name, seed, positive_fraction);
   arrange_sets(dataset, sets, split);

@@ -11,7 +11,7 @@
 
 namespace aumtrain {
 
-void write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path& file) {
+std::size_t write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path& file) {
   if (spec.rows < 1 || spec.features < 1) {
     throw ConfigError(fmt::format("--rows ({}) and --features ({}) must both be >= 1", spec.rows,
                                   spec.features));
@@ -34,9 +34,11 @@ void write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path&
   for (std::size_t j = 1; j <= spec.features; ++j) fmt::format_to(std::back_inserter(buffer), "x{},", j);
   fmt::format_to(std::back_inserter(buffer), "label\n");
   bool ok = true;
+  std::size_t positives = 0;
   const auto threshold = static_cast<std::uint64_t>(spec.positive_fraction * 0x1.0p64);
   for (std::size_t i = 0; i < spec.rows && ok; ++i) {
     const bool positive = rng.next() < threshold;
+    positives += positive;
     for (std::size_t j = 0; j < spec.features; ++j) {
       fmt::format_to(std::back_inserter(buffer), "{:.7g},",
                      rng.normal() + (positive ? spec.shift : 0.0));
@@ -55,6 +57,7 @@ void write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path&
     std::filesystem::remove(temporary, error);
     throw RunError(fmt::format("cannot finish writing {}; check the disk space", file.string()));
   }
+  return positives;
 }
 
 }  // namespace aumtrain

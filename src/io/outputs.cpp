@@ -225,7 +225,14 @@ bool few_validation_positives(const std::vector<const Selection*>& row) {
 struct ComparisonNotes {
   bool few_validation_positives = false;
   bool interrupted = false;
+  bool unreached_fraction = false;
 };
+
+// Whether every split of a row reached the positive fraction it asked for.
+bool fraction_reached(const std::vector<const Selection*>& row) {
+  return std::all_of(row.begin(), row.end(),
+                     [](const Selection* s) { return s->positive_fraction_reached; });
+}
 
 std::string comparison_notes_text(const ComparisonNotes& notes) {
   std::string out =
@@ -237,6 +244,11 @@ std::string comparison_notes_text(const ComparisonNotes& notes) {
         "\n†: validation has fewer than {} positives on some seed; its AUC takes few values "
         "(often exactly 1), so the selection by it is close to arbitrary.\n",
         kFewValidationPositives);
+  }
+  if (notes.unreached_fraction) {
+    out += "\n(not reached): some splits have too few positives for that fraction; all of their "
+           "positives were kept, so their fraction is lower (see the warnings, and the "
+           "*_positives and positive_fraction_reached columns of comparison.csv).\n";
   }
   if (notes.interrupted) {
     out += "\n(k interrupted): k seeds had runs cut short by a stop signal; the values are "
@@ -326,14 +338,17 @@ std::string comparison_csv(const std::vector<Selection>& selections) {
       "dataset,positive_fraction,seed,loss,optimizer,step_size,iteration,validation_auc,test_auc,"
       "test_aum,test_aum_over_score_sd,"
       "subtrain_size,subtrain_positives,validation_size,validation_positives,test_size,"
-      "test_positives,runs,diverged_runs,status,model\n";
+      "test_positives,runs,diverged_runs,status,model,positive_fraction_reached\n";
   for (const Selection& s : selections) {
     const SplitCounts& c = s.counts;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", run_prefix(s.key),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", run_prefix(s.key),
                        s.iteration, format_number(s.validation_auc), format_number(s.test.auc),
                        format_number(s.test.aum), format_number(aum_over_score_sd(s)), c.size[0], c.positives[0], c.size[1],
                        c.positives[1], c.size[2], c.positives[2], s.runs, s.diverged_runs,
-                       selection_status(s), s.usable() ? "models/" + model_file_name(s.key) : "");
+                       selection_status(s), s.usable() ? "models/" + model_file_name(s.key) : "",
+                       !s.key.positive_fraction      ? "NA"
+                       : s.positive_fraction_reached ? "yes"
+                                                     : "no");
   }
   return out;
 }
@@ -352,8 +367,10 @@ std::string comparison_markdown(const std::vector<Selection>& selections) {
     const std::vector<bool> bold = bold_columns(row);
     const bool few = few_validation_positives(grid.row_selections[r]);
     notes.few_validation_positives = notes.few_validation_positives || few;
+    const bool reached = fraction_reached(grid.row_selections[r]);
+    notes.unreached_fraction = notes.unreached_fraction || !reached;
     std::vector<std::string> cells = {grid.rows[r].first,
-                                      positive_fraction_label(grid.rows[r].second),
+                                      positive_fraction_label(grid.rows[r].second, reached),
                                       set_sizes_cell(grid.row_selections[r]) + (few ? " †" : "")};
     for (std::size_t c = 0; c < row.size(); ++c) {
       cells.push_back(comparison_cell_text(row[c], bold[c]));
@@ -385,7 +402,9 @@ std::vector<std::string> few_validation_positive_warnings(const std::vector<Sele
         "{}, positive fraction {}: validation has as few as {} positive{} (fewer than {}); "
         "validation AUC, which selects the models, takes few values there, so the selection is "
         "close to arbitrary (marked † in the table)",
-        grid.rows[r].first, positive_fraction_label(grid.rows[r].second), fewest,
+        grid.rows[r].first,
+        positive_fraction_label(grid.rows[r].second, fraction_reached(grid.row_selections[r])),
+        fewest,
         fewest == 1 ? "" : "s", kFewValidationPositives));
   }
   return warnings;

@@ -177,6 +177,7 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
   }
   selection.runs = runs.size();
   selection.feature_map = group.split->feature_map;
+  selection.positive_fraction_reached = group.split->positive_fraction_reached;
   selection.feature_names = group.dataset->feature_names;
   selection.data_settings = group.dataset->settings;
   selection.label_values = group.dataset->label_values;

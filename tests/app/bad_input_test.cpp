@@ -37,12 +37,17 @@ std::vector<BadInput> cases() {
        "FILE:3:3: column 'b' has a missing value ('NA'); fill it, or set data.missing: drop_rows"},
       {"duplicate column names", "a,a,label\n1,2,1\n", "", "", 3,
        "FILE:1:3: column 'a' is named twice"},
-      {"label column absent", kGood, "split: {}\n", "--set data.label=y", 3,
-       "data.label: no column 'y'"},
+      {"label column absent", kGood, "split: {}\n", "--set data.label=y", 2,
+       "--set data.label=y: data.label: no column 'y' in DIR/data.csv (delimiter ','); its columns are "
+       "'a', 'b', 'label': set data.label to one of them"},
+      {"label column absent, named in the file", kGood, "data: {path: data.csv, label: y}\n", "", 2,
+       "config.yaml:1:31: data.label: no column 'y' in DIR/data.csv"},
+      {"tab in the indentation", kGood, "split:\n  seeds: [1]\n\ttest: 0.2\n", "", 2,
+       "config.yaml:4:1: YAML does not allow tabs for indentation; use spaces"},
       {"positive_label absent", kGood, "", "--set data.positive_label=yes", 3,
        "data.positive_label: 'yes' never occurs in column 'label'"},
       {"one class in the file", "a,b,label\n1,2,1\n3,4,1\n", "", "", 3,
-       "every one of the 2 rows is positive"},
+       "all 2 rows are positive"},
       {"one class in a split", "a,b,label\n1,2,1\n2,1,0\n3,5,0\n4,3,0\n5,8,0\n6,2,0\n", "", "", 3,
        "subtrain has 1 positive and 3 negative examples, validation 0 and 1, test 0 and 1"},
       {"fewer than 2 positives in a set", kGood, "", "--set split.test=0.05", 3,
@@ -82,7 +87,7 @@ std::vector<BadInput> cases() {
       {"output directory that cannot be written", kGood, "", "--set output.directory=data.csv/out", 2,
        "output.directory: cannot create"},
       {"too large for memory", "", "data: {path: huge.svm, format: libsvm}\n", "", 3,
-       "huge.svm: 1 rows x 100000000000 features need "},
+       "huge.svm: 1 row x 100000000000 features need "},
   };
 }
 
@@ -99,6 +104,9 @@ TEST(BadInput, EachGetsOneLocatedMessageAnExitCodeAndNoFiles) {
     const auto result = testing::run_aumtrain("train config.yaml " + c.arguments, dir.path());
     std::string expected = c.message;
     if (expected.starts_with("FILE")) expected = "data.csv" + expected.substr(4);
+    if (const auto at = expected.find("DIR/"); at != std::string::npos) {
+      expected.replace(at, 3, dir.path().string());  // data paths are named as resolved
+    }
     EXPECT_EQ(result.exit_code, c.exit_code) << c.what << "\n" << result.err;
     EXPECT_NE(result.err.find(expected), std::string::npos)
         << c.what << ": expected '" << expected << "' in:\n" << result.err;

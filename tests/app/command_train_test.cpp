@@ -195,7 +195,7 @@ TEST(CommandTrain, BadConfigFailsBeforeWritingAnything) {
   EXPECT_FALSE(fs::exists(dir.path() / "runs"));
   const auto good = dir.write("good.yaml", tiny_config("sonar", "sonar", "label"));
   const auto bad_data = run_aumtrain("train '" + good + "' --set data.label=nope", dir.path());
-  EXPECT_EQ(bad_data.exit_code, 3);  // the file has no such column
+  EXPECT_EQ(bad_data.exit_code, 2);  // a config mistake: the file has no such column
   EXPECT_NE(bad_data.err.find("data.label: no column 'nope'"), std::string::npos) << bad_data.err;
   EXPECT_FALSE(fs::exists(dir.path() / "runs"));
 }

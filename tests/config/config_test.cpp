@@ -268,6 +268,27 @@ TEST(Config, SetOverridesAnyKey) {
   EXPECT_FALSE(c.split.positive_fractions[0]);
 }
 
+TEST(Config, CountsTakeTheCommandLineForms) {
+  testing::TempDir dir;
+  const auto path = dir.write(
+      "c.yaml", "data: {path: x.csv}\ntrain:\n  max_iterations: 1e3\n  optimizers: "
+                "[{name: line_search, max_events: 100_000}]\n");
+  const ExperimentConfig c = load_config(path, {});
+  EXPECT_EQ(c.train.max_iterations, 1000);
+  EXPECT_EQ(c.train.optimizers.at(0).max_events, 100000);
+  EXPECT_EQ(config_error_of("data: {path: x.csv}\ntrain: {max_iterations: 1.5e0}\n"),
+            "FILE:2:25: train.max_iterations: expected a whole number, got '1.5e0'");
+}
+
+TEST(Config, TabsInTheIndentationAreNamed) {
+  EXPECT_EQ(config_error_of("data:\n  path: x.csv\nsplit:\n\ttest: 0.2\n"),
+            "FILE:4:1: YAML does not allow tabs for indentation; use spaces");
+  // A tab after the indentation is no indentation, and other syntax errors keep yaml-cpp's words.
+  EXPECT_TRUE(config_error_of("data: {path: x.csv}\t\nsplit: {test: [0.2\n")
+                  .starts_with("FILE:3:1: malformed YAML: "))
+      << config_error_of("data: {path: x.csv}\t\nsplit: {test: [0.2\n");
+}
+
 TEST(Config, SetErrorsNameTheOverride) {
   EXPECT_EQ(config_error_of(kValid, {"train.max_iterations=-3"}),
             "--set train.max_iterations=-3: train.max_iterations: -3 is out of range; "

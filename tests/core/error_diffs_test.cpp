@@ -78,7 +78,8 @@ TEST(BinaryTargets, WeightsShareRowsPerClassAndWeight) {
 TEST(BinaryTargets, BadWeightsAreErrors) {
   EXPECT_NE(error_of({0, 1}, {1, -1}).find("row 2"), std::string::npos);
   EXPECT_NE(error_of({0, 1}, {INFINITY, 1}).find("row 1"), std::string::npos);
-  EXPECT_NE(error_of({0, 1}, {1}).find("1 weights"), std::string::npos);
+  EXPECT_NE(error_of({0, 1}, {1}).find("1 weight was given for 2 labels"), std::string::npos);
+  EXPECT_NE(error_of({0}, {1, 1}).find("2 weights were given for 1 label;"), std::string::npos);
 }
 
 TEST(BinaryErrorDiffs, AssignedDiffsEqualTheTargetsAndReuseStorage) {

@@ -112,7 +112,7 @@ TEST(Dataset, BadCellsAreLocated) {
       {"a,a,y\n1,2,1\n", ":1:3: column 'a' is named twice (also column 1)"},
       {"", ": the file is empty"},
       {"a,b,y\n", ": the file has a header but no data rows"},
-      {"a,b,y\n1,2,1\n3,4,1\n", ": every one of the 2 rows is positive"},
+      {"a,b,y\n1,2,1\n3,4,1\n", ": all 2 rows are positive"},
       {"a,y\n1,0\n2,0\n", "data.positive_label: '1' never occurs"},
       {"a,b,y\n1,5,1\n1,5,0\n", ": every feature column is constant"},
   };

@@ -101,6 +101,31 @@ TEST(Split, PositiveFractionSubsamplesSubtrainAndValidationOnly) {
             2);
 }
 
+TEST(Split, AnUnreachedPositiveFractionIsMarkedAndTheWarningSaysTheFractionReached) {
+  Dataset d = synthetic(600);  // 200 positives, 400 negatives
+  SplitConfig config;
+  EXPECT_TRUE(prepare_split(d, config, 3, 0.1).positive_fraction_reached);
+  EXPECT_TRUE(prepare_split(d, config, 3, std::nullopt).positive_fraction_reached);
+  const PreparedSplit s = prepare_split(d, config, 3, 0.9);
+  EXPECT_FALSE(s.positive_fraction_reached);
+  std::vector<std::string> warnings;  // leaving out the one about the constant feature
+  for (const std::string& w : s.warnings) {
+    if (w.find("not reachable") != std::string::npos) warnings.push_back(w);
+  }
+  ASSERT_EQ(warnings.size(), 2u);
+  // Subtrain keeps its 112 positives beside 225 negatives: 112 / 337 = 0.332.
+  EXPECT_EQ(warnings[0],
+            "synthetic, seed 3: positive fraction 0.9 is not reachable in subtrain, which has 112 "
+            "positives for 225 negatives: all are kept, so its positive fraction is 0.332; "
+            "results of this split are labelled '0.9 (not reached)'");
+  EXPECT_NE(warnings[1].find("in validation, which has 38 positives for 75 negatives"),
+            std::string::npos)
+      << warnings[1];
+  EXPECT_EQ(positive_fraction_label(0.9, false), "0.9 (not reached)");
+  EXPECT_EQ(positive_fraction_label(0.9, true), "0.9");
+  EXPECT_EQ(positive_fraction_label(std::nullopt, true), "as-is");
+}
+
 TEST(Split, TooFewOfAClassIsAnError) {
   Dataset d = synthetic(12);  // 4 positives: test 1
   SplitConfig config;

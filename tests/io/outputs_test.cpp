@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 
 namespace aumtrain {
 namespace {
@@ -156,6 +157,38 @@ TEST(Outputs, CostTableHasMediansPerLossAndOptimizerAndSkipsUnusableSelections) 
   EXPECT_NE(table.find("| aum.rate, line_search | 3          | 3                           | 0.25                              | 2                                |"),
             std::string::npos)
       << table;
+}
+
+TEST(Outputs, AnUnreachedPositiveFractionIsMarkedInTheTableAndTheCsv) {
+  std::vector<Selection> s = {selection("logistic", "constant", 4, 0.5, 1),
+                              selection("logistic", "constant", 4, 0.5, 1),
+                              selection("logistic", "constant", 4, 0.5, 1)};
+  s[0].key.positive_fraction = 0.5;
+  s[1].key.positive_fraction = 0.5;
+  s[1].key.seed = 2;
+  s[1].positive_fraction_reached = false;  // one seed's split lacked positives
+  s[2].key.positive_fraction = 0.1;
+  for (Selection& one : s) one.test.auc = 0.75;
+  const std::string table = comparison_markdown(s);
+  EXPECT_NE(table.find("| d       | 0.5 (not reached) | 0 (0) / 0 (0) / 0 (0) †                  | **0.750 ± 0.000** |"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("| d       | 0.1               | 0 (0) / 0 (0) / 0 (0) †                  | **0.750**         |"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("\n(not reached): some splits have too few positives for that fraction"),
+            std::string::npos)
+      << table;
+  const std::string csv = comparison_csv(s);
+  EXPECT_NE(csv.find(",status,model,positive_fraction_reached\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("d,0.5,1,logistic,constant,,4,"), std::string::npos) << csv;
+  // Rows end with the marker: yes, no, and NA for data taken as it is.
+  std::vector<std::string> endings;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) {
+    endings.push_back(line.substr(line.rfind(',') + 1));
+  }
+  EXPECT_EQ(endings, (std::vector<std::string>{"positive_fraction_reached", "yes", "no", "yes"}));
+  s[0].key.positive_fraction = std::nullopt;
+  EXPECT_TRUE(comparison_csv({s[0]}).ends_with(",NA\n"));
 }
 
 }  // namespace

@@ -25,6 +25,9 @@ struct DataConfig {
   DataFormat format = DataFormat::csv;   ///< csv | libsvm
   char delimiter = 0;                    ///< 0: detect (auto); or ',', ';', '\t'
   std::string label;                     ///< label column; empty: the last column
+  /// Where data.label was given ("file:line:column: data.label", or the --set argument), for
+  /// messages about a label column that the file does not have. Not a key of its own.
+  std::string label_origin;
   std::string positive_label = "1";      ///< rows with this label are positive
   std::vector<std::string> features;     ///< empty: every column but the label
   std::vector<std::string> exclude;      ///< columns left out of the features
@@ -133,5 +136,8 @@ std::string_view search_set_name(SearchSet set);
 
 /// "as-is" for nullopt, otherwise the shortest decimal.
 std::string positive_fraction_label(const std::optional<double>& fraction);
+/// The same, with " (not reached)" after a fraction that some split could not reach for want of
+/// positives, so that no table or log line shows a fraction the data did not have.
+std::string positive_fraction_label(const std::optional<double>& fraction, bool reached);
 
 }  // namespace aumtrain

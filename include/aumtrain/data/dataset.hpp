@@ -77,7 +77,9 @@ struct Dataset {
 };
 
 /// Reads `entry.data`. Every problem throws DataError naming file:line:column, or the data.* key
-/// whose column the file lacks (ConfigError for a key that cannot apply at all): unreadable file, no data rows, unknown or duplicate columns, a row
+/// whose column the file lacks (ConfigError for a key that cannot apply at all, and for a
+/// data.label the file has no column of, naming where the key was given and the columns there
+/// are): unreadable file, no data rows, unknown or duplicate columns, a row
 /// with the wrong number of fields, a non-numeric or non-finite feature, missing values (unless
 /// missing: drop_rows), a positive_label that never occurs, a single class, no features left,
 /// or more data than the memory that is available.

@@ -30,6 +30,9 @@ struct SetRows {
 struct PreparedSplit {
   std::uint64_t seed = 0;
   std::optional<double> positive_fraction;
+  /// False when subtrain or validation has too few positives for positive_fraction: all of
+  /// theirs are kept, and the fraction there is lower (the warning says how much).
+  bool positive_fraction_reached = true;
   SetRows subtrain, validation, test;
   /// Maps stored (conditioned) features to the model's features; see FeatureMap.
   FeatureMap feature_map;

@@ -21,7 +21,8 @@ struct SyntheticSpec {
 /// Writes a CSV with the header x1, ..., xD, label: features N(0, 1) for negatives and
 /// N(shift, 1) for positives, label 1 with probability positive_fraction, all from `seed`.
 /// The file is written under a temporary name and renamed; throws ConfigError for a bad spec and
-/// RunError when the file cannot be written.
-void write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path& file);
+/// RunError when the file cannot be written. Returns how many rows are positive (with few rows
+/// and a small positive_fraction that can be none).
+std::size_t write_synthetic_csv(const SyntheticSpec& spec, const std::filesystem::path& file);
 
 }  // namespace aumtrain

@@ -16,6 +16,8 @@ class RunDirectory {
   /// Refuses (ConfigError) an existing target that is not an empty directory, unless `force`;
   /// creates the parent folders and the staging directory (ConfigError naming the path when it
   /// cannot be written). Messages name the target as `option` ("output.directory", "--output").
+  /// Removes the staging folders that earlier runs into the same target left behind when they
+  /// were killed (their process no longer exists); stale_staging_removed() lists them.
   RunDirectory(const std::filesystem::path& target, bool force,
                std::string_view option = "output.directory");
   ~RunDirectory();
@@ -25,16 +27,31 @@ class RunDirectory {
   const std::filesystem::path& staging() const noexcept { return staging_; }
   const std::filesystem::path& target() const noexcept { return target_; }
 
-  /// Moves the staging directory to the target; a forced earlier target is removed only after
-  /// the new one is in place.
+  /// The staging folders of dead processes that the constructor removed.
+  const std::vector<std::filesystem::path>& stale_staging_removed() const noexcept {
+    return stale_staging_removed_;
+  }
+
+  /// Moves the staging directory to the target in one step. Without `force` it never replaces a
+  /// target that another run (or anyone) put there since the start: the results then go to
+  /// conflict_path() and RunError says so. With `force` an earlier target is swapped out in the
+  /// same step and removed after, so the target always holds complete results.
   void commit();
+
+  /// Where commit() puts the results when the target appeared meanwhile: "NAME.conflict-PID"
+  /// beside the target.
+  std::filesystem::path conflict_path() const;
 
  private:
   void remove_created_parents() noexcept;
+  void remove_stale_staging();
+  void commit_without_replacing();
+  void commit_replacing();
 
   std::filesystem::path target_;
   std::filesystem::path staging_;
   std::vector<std::filesystem::path> created_parents_;  // deepest first, removed on failure
+  std::vector<std::filesystem::path> stale_staging_removed_;
   bool force_;
   bool committed_ = false;
 };

@@ -60,6 +60,8 @@ struct Selection {
   double seconds_to_selected = 0;  ///< in the selected run, from its start to the selected iteration
   double seconds_all_runs = 0;     ///< the runs tried, added up
   bool interrupted = false;       ///< some of its runs were cut short by a stop request
+  /// False when the split had too few positives for key.positive_fraction (see PreparedSplit).
+  bool positive_fraction_reached = true;
   bool usable() const noexcept { return iteration >= 0; }
 };
 
