@@ -5,11 +5,17 @@
 namespace aumtrain {
 namespace {
 
-// Rows below which threads cost more than they save.
-constexpr Eigen::Index kMinRowsPerThread = 2048;
+// The matrix products work on fixed blocks of rows. The blocks do not depend on the number of
+// threads, so neither do the results; threads take blocks as they come free, so a thread whose
+// core is shared with another process holds up the others by one block at most.
+constexpr Eigen::Index kBlockRows = 8192;
 
-int useful_threads(Eigen::Index rows, int threads) {
-  return static_cast<int>(std::clamp<Eigen::Index>(rows / kMinRowsPerThread, 1, std::max(threads, 1)));
+Eigen::Index block_count(Eigen::Index rows) {
+  return std::max<Eigen::Index>((rows + kBlockRows - 1) / kBlockRows, 1);
+}
+
+int team_for(Eigen::Index blocks, int threads) {
+  return static_cast<int>(std::clamp<Eigen::Index>(blocks, 1, std::max(threads, 1)));
 }
 
 }  // namespace
@@ -31,15 +37,15 @@ void LinearModel::scores(const MatrixView& features, const FeatureMap& map, std:
   const double shift = intercept + map.offset.dot(weights);
   Eigen::Map<Eigen::VectorXd> result(out.data(), static_cast<Eigen::Index>(out.size()));
   const Eigen::Index rows = features.rows();
-  const int parts = useful_threads(rows, threads);
-  if (parts == 1) {
+  const Eigen::Index blocks = block_count(rows);
+  if (blocks == 1) {
     result.noalias() = features * effective;
     result.array() += shift;
     return;
   }
-#pragma omp parallel for num_threads(parts) schedule(static)
-  for (int part = 0; part < parts; ++part) {
-    const Eigen::Index begin = rows * part / parts, end = rows * (part + 1) / parts;
+#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
+  for (Eigen::Index block = 0; block < blocks; ++block) {
+    const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
     auto segment = result.segment(begin, end - begin);
     segment.noalias() = features.middleRows(begin, end - begin) * effective;
     segment.array() += shift;
@@ -52,17 +58,17 @@ void parameter_gradient(const MatrixView& features, const FeatureMap& map,
   const Eigen::Map<const Eigen::VectorXd> g(score_gradient.data(),
                                             static_cast<Eigen::Index>(score_gradient.size()));
   const Eigen::Index rows = features.rows();
-  const int parts = useful_threads(rows, threads);
-  if (parts == 1) {
+  const Eigen::Index blocks = block_count(rows);
+  if (blocks == 1) {
     weight_gradient.noalias() = features.transpose() * g;
   } else {
-    // Each part sums its rows; the parts are added in a fixed order, so the result does not
-    // depend on scheduling.
-    Eigen::MatrixXd partial(features.cols(), parts);
-#pragma omp parallel for num_threads(parts) schedule(static)
-    for (int part = 0; part < parts; ++part) {
-      const Eigen::Index begin = rows * part / parts, end = rows * (part + 1) / parts;
-      partial.col(part).noalias() =
+    // Each block sums its rows; the blocks are added in a fixed order, so the result depends
+    // neither on the number of threads nor on which thread ran which block.
+    Eigen::MatrixXd partial(features.cols(), blocks);
+#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
+    for (Eigen::Index block = 0; block < blocks; ++block) {
+      const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
+      partial.col(block).noalias() =
           features.middleRows(begin, end - begin).transpose() * g.segment(begin, end - begin);
     }
     weight_gradient = partial.rowwise().sum();

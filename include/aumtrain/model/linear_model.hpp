@@ -33,13 +33,15 @@ struct LinearModel {
   Eigen::VectorXd weights;  ///< on the model's (standardised) features
   double intercept = 0;
 
-  /// scores = X_model weights + intercept, for the rows of `features`.
+  /// scores = X_model weights + intercept, for the rows of `features`, on up to `threads`
+  /// threads; the same bits for any number of threads.
   void scores(const MatrixView& features, const FeatureMap& map, std::span<double> out,
               int threads = 1) const;
 };
 
 /// The gradient of a loss in the model's parameters, given dL/dscores `score_gradient` on the
-/// rows of `features` (the chain rule through the linear model and the feature map).
+/// rows of `features` (the chain rule through the linear model and the feature map), summed over
+/// fixed blocks of rows in a fixed order: the same bits for any number of threads.
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
