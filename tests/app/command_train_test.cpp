@@ -296,5 +296,65 @@ TEST(CommandMakeData, WritesASeededSyntheticCsvAndRefusesToOverwrite) {
   EXPECT_FALSE(fs::exists(dir.path() / "c.csv"));
 }
 
+TEST(CommandMakeData, SparseWritesLibsvmRowsAndChecksItsOptions) {
+  testing::TempDir dir;
+  const auto made = run_aumtrain("make-data --sparse --nonzeros-per-row 1e1 --rows 2e2 "
+                                 "--features 40 --seed 3 --output a.svm", dir.path());
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_NE(made.err.find("wrote a.svm: 200 rows ("), std::string::npos) << made.err;
+  EXPECT_NE(made.err.find("40 features, 10 nonzeros per row (libsvm; informative: features 1 "
+                          "to 4), positives with probability 0.1 (seed 3)"),
+            std::string::npos)
+      << made.err;
+  const std::string a = slurp(dir.path() / "a.svm");
+  EXPECT_EQ(std::count(a.begin(), a.end(), '\n'), 200);
+  EXPECT_EQ(std::count(a.begin(), a.end(), ':'), 2000);
+  EXPECT_TRUE(a.starts_with("0 ") || a.starts_with("1 ")) << a.substr(0, 40);
+
+  // Never replaced without --force; with it, replaced.
+  const auto again = run_aumtrain("make-data --sparse --nonzeros-per-row 2 --rows 5 --features 3 "
+                                  "--output a.svm", dir.path());
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  EXPECT_EQ(slurp(dir.path() / "a.svm"), a);
+  EXPECT_EQ(run_aumtrain("make-data --sparse --nonzeros-per-row 2 --rows 5 --features 3 "
+                         "--output a.svm --force", dir.path()).exit_code, 0);
+  const std::string replaced = slurp(dir.path() / "a.svm");
+  EXPECT_EQ(std::count(replaced.begin(), replaced.end(), '\n'), 5);
+
+  const struct {
+    std::string options;
+    std::string expected;
+  } refused[] = {
+      {"--sparse --nonzeros-per-row 0 --features 8",
+       "--nonzeros-per-row 0 is out of range: each row holds between 1 and --features (8) "
+       "distinct features; give at least 1"},
+      {"--sparse --nonzeros-per-row 9 --features 8",
+       "--nonzeros-per-row 9 is out of range: each row holds between 1 and --features (8) "
+       "distinct features; lower it or raise --features"},
+      {"--sparse --features 8",
+       "--sparse needs --nonzeros-per-row K, the number of features each row holds"},
+      {"--nonzeros-per-row 2 --features 8",
+       "--nonzeros-per-row is for sparse files; add --sparse to write libsvm"},
+      {"--sparse --nonzeros-per-row 2.5 --features 8", "'2.5' is not a whole number"},
+  };
+  for (const auto& c : refused) {
+    const auto result = run_aumtrain("make-data --rows 10 " + c.options + " --output x.svm",
+                                     dir.path());
+    EXPECT_EQ(result.exit_code, 2) << c.options << ": " << result.err;
+    EXPECT_NE(result.err.find(c.expected), std::string::npos) << c.options << ": " << result.err;
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "x.svm"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1);
+
+  const auto none = run_aumtrain("make-data --sparse --nonzeros-per-row 2 --rows 5 --features 3 "
+                                 "--positive-fraction 0.01 --output few.svm", dir.path());
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.err.find("warning: few.svm has no positive rows, so it cannot be trained on "
+                          "(training needs both classes): raise --rows or --positive-fraction"),
+            std::string::npos)
+      << none.err;
+}
+
 }  // namespace
 }  // namespace aumtrain
