@@ -184,6 +184,9 @@ TEST(Config, ShippedConfigsLoad) {
   }
   const ExperimentConfig spam = load_config((source / "bench/peers/spam_line_search.yaml").string(), {});
   EXPECT_EQ(fs::path(spam.datasets.front().data.path), (source / "datasets/spam.csv").lexically_normal());
+  // bench/peers/sparse_vs_liblinear.sh gives this one its data file with --set.
+  const std::string sparse = (source / "bench/peers/sparse_vs_liblinear.yaml").string();
+  EXPECT_NO_THROW(load_config(sparse, {"data.path=/tmp/train.svm"})) << sparse;
 }
 
 TEST(Config, ErrorsNameTheKeyPathAndLine) {
