@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/data/libsvm.hpp"
 #include "test_helpers.hpp"
 
 namespace aumtrain {
@@ -125,6 +126,21 @@ TEST(SyntheticLibsvm, IndicesAreUniformAndPositivesAreShiftedOnTheFirstTenthOnly
   EXPECT_NEAR(sums[1][0] / counts[1][0], 0.0, 0.05) << "positives, other features";
   EXPECT_NEAR(sums[0][1] / counts[0][1], 0.0, 0.1) << "negatives, informative";
   EXPECT_NEAR(sums[0][0] / counts[0][0], 0.0, 0.05) << "negatives, other features";
+}
+
+TEST(SyntheticLibsvm, AumtrainsLibsvmReaderReadsEveryRow) {
+  testing::TempDir dir;
+  const fs::path file = dir.path() / "r.svm";
+  const std::size_t positives = write_synthetic_libsvm(sparse_spec(400, 25, 9), 4, file);
+  std::size_t lines = 0, labelled_positive = 0;
+  for_each_libsvm_line(file.string(), [&](const LibsvmLine& line) {
+    ++lines;
+    labelled_positive += line.label == "1";
+    EXPECT_TRUE(line.label == "0" || line.label == "1") << "line " << line.number;
+    EXPECT_EQ(line.features.size(), 4u) << "line " << line.number;
+  });
+  EXPECT_EQ(lines, 400u);
+  EXPECT_EQ(labelled_positive, positives);
 }
 
 TEST(SyntheticLibsvm, InformativeFeaturesAreTheFirstTenthRoundedUp) {
