@@ -16,7 +16,7 @@ namespace aumtrain {
 
 /// The examples of one set as the trainer sees them: rows of stored features and labels.
 struct LabeledRows {
-  MatrixView features;
+  FeatureRows features;  ///< dense or sparse
   const BinaryTargets* targets;
 };
 
