@@ -1,4 +1,5 @@
-// Loading a dataset: a CSV or libsvm file becomes a dense feature matrix and binary labels.
+// Loading a dataset: a CSV or libsvm file becomes a feature matrix, dense or sparse (CSR), with
+// categorical CSV columns one-hot encoded, and binary labels.
 #pragma once
 
 #include <cstddef>
