@@ -132,8 +132,23 @@ void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>&
 }
 
 void log_dataset(const Dataset& d) {
-  spdlog::info("{}: {} ({} positive), {}, from {}", d.name, count_noun(d.size(), "row"),
-               d.positive_count(), count_noun(d.features.cols, "feature"), d.source);
+  spdlog::info("{}: {} ({} positive), {}{}, from {}", d.name, count_noun(d.size(), "row"),
+               d.positive_count(), count_noun(d.feature_count(), "feature"),
+               d.sparse ? fmt::format(" stored sparse ({})",
+                                      count_noun(d.sparse_features.nonzeros(), "nonzero"))
+                        : "",
+               d.source);
+  if (!d.settings.categorical.empty()) {
+    std::vector<std::string> columns;
+    for (const auto& c : d.settings.categorical) {
+      columns.push_back(fmt::format("'{}' ({})", c.column, count_noun(c.levels.size(), "level")));
+    }
+    spdlog::info("{}: categorical {}", d.name, fmt::join(columns, ", "));
+  }
+  if (d.qid_lines > 0) {
+    spdlog::info("note: {}: qid: ignored on {} (query ids play no part in training)", d.name,
+                 count_noun(d.qid_lines, "line"));
+  }
   if (d.dropped_rows > 0) {
     spdlog::warn("{}: dropped {} with missing values (data.missing: drop_rows), at lines {}{}",
                  d.name, count_noun(d.dropped_rows, "row"), fmt::join(d.first_dropped_lines, ", "),
@@ -252,6 +267,7 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   ExperimentEvents events;
   events.dataset_loaded = log_dataset;
   events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
+  events.note = [](const std::string& message) { spdlog::info("note: {}", message); };
   events.run_finished = [&](const RunRecord& record) {
     curves.append(record);
     log_run(record);

@@ -6,11 +6,12 @@
 #include <cmath>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/core/text_format.hpp"
 
 namespace aumtrain::app {
 
 double checked_score(const ModelFile& model, const ScoringRow& row, const std::string& data_path) {
-  const double score = model.score(row.features);
+  const double score = row.features.empty() ? model.score(row.nonzeros) : model.score(row.features);
   if (!std::isfinite(score)) {
     throw DataError(fmt::format("{}:{}: the score of this row is {}: its values are too large for "
                                 "the model's weights; check the row",
@@ -34,6 +35,13 @@ void log_scoring_notes(const ScoringSummary& summary, const std::string& data_pa
                  summary.ignored_columns.size() + summary.ignored_more == 1 ? "a column" : "columns",
                  fmt::join(summary.ignored_columns, ", "),
                  summary.ignored_more ? fmt::format(" and {} more", summary.ignored_more) : "");
+  }
+  if (summary.unseen_level_cells > 0) {
+    spdlog::info("note: {}: {} of categorical columns have a level the model was not trained on, "
+                 "so all of that column's features are 0 there: {}{}",
+                 data_path, count_noun(summary.unseen_level_cells, "cell"),
+                 fmt::join(summary.first_unseen_levels, ", "),
+                 summary.unseen_level_cells > summary.first_unseen_levels.size() ? ", ..." : "");
   }
   if (summary.dropped_rows > 0) {
     spdlog::warn("{}: dropped {} {} with missing values (the model was trained with missing: "

@@ -217,7 +217,11 @@ const char* const kStepSizesAllowed = "finite, > 0, each once";
 
 const Choices<DataFormat> kFormats = {{"csv", DataFormat::csv}, {"libsvm", DataFormat::libsvm}};
 const Choices<MissingPolicy> kMissingPolicies = {{"error", MissingPolicy::error},
-                                                 {"drop_rows", MissingPolicy::drop_rows}};
+                                                 {"drop_rows", MissingPolicy::drop_rows},
+                                                 {"category", MissingPolicy::category}};
+const Choices<FeatureStorage> kStorages = {{"auto", FeatureStorage::automatic},
+                                           {"dense", FeatureStorage::dense},
+                                           {"sparse", FeatureStorage::sparse}};
 const Choices<InitKind> kInits = {{"zeros", InitKind::zeros}, {"random", InitKind::random}};
 const Choices<LineSearchRule> kStopRules = {{"min_aum", LineSearchRule::min_aum},
                                             {"max_auc", LineSearchRule::max_auc},
@@ -301,6 +305,22 @@ Value<DataConfig> features_value() {
           }};
 }
 
+Value<DataConfig> categorical_value() {
+  return {"`auto` or list of names", "column names",
+          [](const Field& field, DataConfig& data) {
+            data.categorical.clear();
+            data.categorical_auto = !field.is_sequence() && field.as_string() == "auto";
+            if (!data.categorical_auto) data.categorical = field.as_string_list();
+          },
+          [](YAML::Emitter& out, const DataConfig& data) {
+            if (data.categorical_auto) {
+              out << "auto";
+            } else {
+              out << YAML::Flow << data.categorical;
+            }
+          }};
+}
+
 const Keys<DataConfig>& data_keys() {
   static const Keys<DataConfig> keys = {
       {.name = "path",
@@ -309,9 +329,9 @@ const Keys<DataConfig>& data_keys() {
        .value = text(&DataConfig::path, "give the dataset file, e.g. datasets/sonar.csv"),
        .required = "give the dataset file, e.g. datasets/sonar.csv"},
       {.name = "format",
-       .doc = "`csv`: a header row, then one row per example; `libsvm`: `label index:value ...` "
-              "with 1-based increasing indices and `#` comments, read into a dense matrix with "
-              "features named `f1`, `f2`, ...",
+       .doc = "`csv`: a header row, then one row per example; `libsvm` (svmlight): `label "
+              "index:value ...` with 1-based increasing indices, `#` comments and `qid:` ignored, "
+              "features named `f1`, `f2`, ... by index",
        .value = choice(&DataConfig::format, kFormats)},
       {.name = "delimiter",
        .doc = "the CSV field separator; `auto` takes the most frequent of `,`, tab and `;` in "
@@ -349,8 +369,21 @@ const Keys<DataConfig>& data_keys() {
        .value = name_list(&DataConfig::exclude)},
       {.name = "missing",
        .doc = "what a missing cell (empty, `NA`, `NaN`, `?`) does: `error` stops at its "
-              "file:line:column; `drop_rows` drops the row and counts it in the log",
+              "file:line:column; `drop_rows` drops the row and counts it in the log; "
+              "`category`: in a categorical column it is the level `NA` (feature `column=NA`), "
+              "elsewhere an error",
        .value = choice(&DataConfig::missing, kMissingPolicies)},
+      {.name = "storage",
+       .doc = "how the features are held in memory: `dense`, a matrix of rows x features "
+              "doubles; `sparse`, only the nonzeros (12 bytes each, plus 8 per row), one feature "
+              "per libsvm index that occurs; `auto`: sparse for libsvm and for a CSV with "
+              "categorical columns, dense otherwise",
+       .value = choice(&DataConfig::storage, kStorages)},
+      {.name = "categorical",
+       .doc = "CSV columns to one-hot encode: a 0/1 feature `column=level` per level seen in "
+              "subtrain (a level seen only in other rows, or in new data, gives 0s); `auto`: "
+              "every feature column with a cell that is not a number",
+       .value = categorical_value()},
   };
   return keys;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <unordered_map>
@@ -43,18 +44,8 @@ std::size_t count_lines(const std::string& path) {
 // Throws DataError when the dense matrix, the per-row labels, ids and lines, and the per-column names
 // and index map would not fit in the available memory.
 void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
-  const double needed = static_cast<double>(rows) * static_cast<double>(cols) * sizeof(double) +
-                        static_cast<double>(rows) * (sizeof(std::uint8_t) + sizeof(std::uint32_t) +
-                                                   sizeof(std::size_t)) +
-                        static_cast<double>(cols) * (sizeof(std::string) + sizeof(std::ptrdiff_t));
-  const std::size_t available = available_memory_bytes();
-  if (available > 0 && needed > 0.8 * static_cast<double>(available)) {
-    throw DataError(fmt::format(
-        "{}: {} x {} need {:.2f} GiB of memory, but only {:.2f} GiB is available; "
-        "use fewer rows or fewer features (data.features, data.exclude), or a larger machine",
-        path, count_noun(rows, "row"), count_noun(cols, "feature"), needed / (1 << 30),
-        static_cast<double>(available) / (1 << 30)));
-  }
+  check_memory_need(path, fmt::format("{} x {}", count_noun(rows, "row"), count_noun(cols, "feature")),
+                    dense_memory_bytes(rows, cols), available_memory_bytes());
 }
 
 // Remembers the distinct label texts seen, for messages and the dataset summary.
@@ -93,8 +84,8 @@ std::pair<double, double> column_statistics(const FeatureMatrix& m, std::size_t 
   return statistics(largest);
 }
 
-void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
-                                 const std::string& label_column) {
+void check_classes(const Dataset& dataset, const DatasetEntry& entry,
+                   const std::string& label_column) {
   const std::string& path = entry.data.path;
   if (dataset.size() == 0) {
     if (dataset.dropped_rows > 0) {
@@ -120,6 +111,24 @@ void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
         "binary classification needs both: check data.label and data.positive_label",
         path, count_noun(dataset.size(), "row"), label_column, entry.data.positive_label));
   }
+}
+
+[[noreturn]] void throw_all_constant(const std::string& path) {
+  throw DataError(fmt::format(
+      "{}: every feature column is constant, so no model can rank the examples; check "
+      "data.features and data.exclude",
+      path));
+}
+
+void number_rows(Dataset& dataset) {
+  dataset.row_id.resize(dataset.size());
+  for (std::size_t i = 0; i < dataset.size(); ++i) dataset.row_id[i] = static_cast<std::uint32_t>(i);
+}
+
+void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
+                                 const std::string& label_column) {
+  const std::string& path = entry.data.path;
+  check_classes(dataset, entry, label_column);
   FeatureMatrix& m = dataset.features;
   dataset.center.assign(m.cols, 0.0);
   dataset.scale.assign(m.cols, 1.0);
@@ -130,18 +139,58 @@ void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
     dataset.scale[j] = sd > 0 && std::isfinite(sd) ? sd : 1.0;
     constant += !(sd > 0);
   }
-  if (constant == m.cols) {
-    throw DataError(fmt::format(
-        "{}: every feature column is constant, so no model can rank the examples; check "
-        "data.features and data.exclude",
-        path));
-  }
+  if (constant == m.cols) throw_all_constant(path);
   for (std::size_t i = 0; i < m.rows; ++i) {
     double* row = m.row(i);
     for (std::size_t j = 0; j < m.cols; ++j) row[j] = (row[j] - dataset.center[j]) / dataset.scale[j];
   }
-  dataset.row_id.resize(dataset.size());
-  for (std::size_t i = 0; i < dataset.size(); ++i) dataset.row_id[i] = static_cast<std::uint32_t>(i);
+  number_rows(dataset);
+}
+
+// Sparse conditioning: center 0, so that no zero is filled in, and scale the population sd of
+// the column (implicit zeros included), computed on values divided by the column's largest
+// magnitude so that nothing overflows.
+void condition_sparse_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
+                                        const std::string& label_column) {
+  check_classes(dataset, entry, label_column);
+  SparseFeatureMatrix& m = dataset.sparse_features;
+  const auto n = static_cast<double>(m.rows);
+  std::vector<double> largest(m.cols, 0.0), sum(m.cols, 0.0), squares(m.cols, 0.0);
+  std::vector<std::size_t> count(m.cols, 0);
+  for (std::size_t k = 0; k < m.nonzeros(); ++k) {
+    const auto j = static_cast<std::size_t>(m.column[k]);
+    largest[j] = std::max(largest[j], std::abs(m.value[k]));
+    ++count[j];
+  }
+  for (std::size_t k = 0; k < m.nonzeros(); ++k) {
+    const auto j = static_cast<std::size_t>(m.column[k]);
+    sum[j] += m.value[k] / largest[j];
+  }
+  for (std::size_t k = 0; k < m.nonzeros(); ++k) {
+    const auto j = static_cast<std::size_t>(m.column[k]);
+    const double deviation = m.value[k] / largest[j] - sum[j] / n;
+    squares[j] += deviation * deviation;
+  }
+  dataset.center.assign(m.cols, 0.0);
+  dataset.scale.assign(m.cols, 1.0);
+  std::size_t constant = 0;
+  for (std::size_t j = 0; j < m.cols; ++j) {
+    if (largest[j] == 0) {
+      ++constant;
+      continue;
+    }
+    const double mean = sum[j] / n;
+    const double zeros = n - static_cast<double>(count[j]);
+    const double sd = std::sqrt((squares[j] + zeros * mean * mean) / n) * largest[j];
+    if (sd > 0 && std::isfinite(sd)) {
+      dataset.scale[j] = sd;
+    } else {
+      ++constant;
+    }
+  }
+  if (constant == m.cols) throw_all_constant(entry.data.path);
+  for (std::size_t k = 0; k < m.nonzeros(); ++k) m.value[k] /= dataset.scale[static_cast<std::size_t>(m.column[k])];
+  number_rows(dataset);
 }
 
 // Applies data.features and data.exclude to the available column names; returns the indices
@@ -202,7 +251,7 @@ Dataset dataset_with_features(const DatasetEntry& entry, const std::vector<std::
   dataset.features.cols = columns.size();
   const DataConfig& config = entry.data;
   dataset.settings = {config.format, config.delimiter, "", config.positive_label, config.exclude,
-                      config.missing};
+                      config.missing, {}};
   return dataset;
 }
 
@@ -235,6 +284,35 @@ std::size_t label_column_index(const DataConfig& config, const std::vector<std::
   return names.size() - 1;
 }
 
+// Parses one feature cell into `value`. Returns false when it is missing and data.missing is
+// drop_rows (the row is to be dropped); throws on any other bad cell.
+bool read_number_cell(const CsvReader& reader, const CsvField& field, const std::string& name,
+                      bool drop_missing, double& value) {
+  switch (parse_number(field.text, value)) {
+    case NumberParse::ok:
+      if (std::isfinite(value)) return true;
+      [[fallthrough]];
+    case NumberParse::out_of_range:
+      throw DataError(fmt::format(
+          "{}: column '{}': '{}' is not a finite number; features must be finite",
+          reader.location(field).to_string(), name, field.text));
+    case NumberParse::missing:
+      if (!drop_missing) {
+        throw DataError(fmt::format(
+            "{}: column '{}' has a missing value ('{}'); fill it, or set data.missing: "
+            "drop_rows to drop such rows",
+            reader.location(field).to_string(), name, field.text));
+      }
+      return false;
+    case NumberParse::not_a_number:
+      throw DataError(fmt::format(
+          "{}: column '{}': '{}' is not a number; fix the cell, leave the column out with "
+          "data.exclude, or one-hot encode it with data.categorical",
+          reader.location(field).to_string(), name, field.text));
+  }
+  return true;
+}
+
 // Parses the chosen feature cells of one record into `row`. Returns false when a cell is
 // missing and data.missing is drop_rows (the row is to be dropped); throws on any other bad cell.
 bool read_feature_cells(const CsvReader& reader, const std::vector<CsvField>& fields,
@@ -243,44 +321,79 @@ bool read_feature_cells(const CsvReader& reader, const std::vector<CsvField>& fi
                         std::vector<double>& row) {
   bool complete = true;
   for (std::size_t k = 0; k < columns.size(); ++k) {
-    const CsvField& field = fields[columns[k]];
-    switch (parse_number(field.text, row[k])) {
-      case NumberParse::ok:
-        if (std::isfinite(row[k])) continue;
-        [[fallthrough]];
-      case NumberParse::out_of_range:
-        throw DataError(fmt::format(
-            "{}: column '{}': '{}' is not a finite number; features must be finite",
-            reader.location(field).to_string(), names[columns[k]], field.text));
-      case NumberParse::missing:
-        if (!drop_missing) {
-          throw DataError(fmt::format(
-              "{}: column '{}' has a missing value ('{}'); fill it, or set data.missing: "
-              "drop_rows to drop such rows",
-              reader.location(field).to_string(), names[columns[k]], field.text));
-        }
-        complete = false;
-        continue;
-      case NumberParse::not_a_number:
-        throw DataError(fmt::format(
-            "{}: column '{}': '{}' is not a number; fix the cell, or leave the column out with "
-            "data.exclude",
-            reader.location(field).to_string(), names[columns[k]], field.text));
-    }
+    complete = read_number_cell(reader, fields[columns[k]], names[columns[k]], drop_missing, row[k]) &&
+               complete;
   }
   return complete;
+}
+
+void check_field_count(const CsvReader& reader, const std::vector<CsvField>& fields,
+                       std::size_t expected) {
+  if (fields.size() != expected) {
+    throw DataError(fmt::format(
+        "{}:{}: this row has {} fields but the header has {}; every row needs one field per "
+        "column (a field that holds the delimiter {} must be quoted)",
+        reader.path(), fields.front().line, fields.size(), expected,
+        delimiter_name(reader.delimiter())));
+  }
+}
+
+// The label of a CSV record whose feature cells were `complete`: a row that stays gets its label,
+// class and line (true); a row with a missing value under drop_rows is counted and dropped
+// (false); a missing label otherwise is an error.
+bool keep_labelled_row(Dataset& dataset, const CsvReader& reader,
+                       const std::vector<CsvField>& fields, std::size_t label_index,
+                       const std::string& label_column, bool drop_missing, bool complete,
+                       const PositiveLabel& positive) {
+  const CsvField& label = fields[label_index];
+  const std::size_t line = fields.front().line;  // where the record starts
+  if (is_missing_cell(label.text)) {
+    if (!drop_missing) {
+      throw DataError(fmt::format(
+          "{}: {} has a missing label ('{}'); fill it, or set data.missing: drop_rows",
+          reader.location(label).to_string(), label_column, label.text));
+    }
+    complete = false;
+  }
+  if (!complete) {
+    note_dropped_row(dataset, line);
+    return false;
+  }
+  note_label(dataset, label.text);
+  dataset.is_positive.push_back(positive.matches(label.text));
+  dataset.line.push_back(line);
+  return true;
+}
+
+// A CSV's header: its column names, the label's column and the chosen feature columns.
+struct CsvLayout {
+  std::vector<std::string> names;
+  std::size_t label_index = 0;
+  std::vector<std::size_t> columns;
+};
+
+CsvLayout read_csv_layout(const DataConfig& config, CsvReader& reader) {
+  CsvLayout layout;
+  layout.names = read_header_names(reader);
+  layout.label_index = label_column_index(config, layout.names, reader.delimiter());
+  layout.columns = choose_features(config, layout.names, layout.label_index);
+  return layout;
+}
+
+// An empty dataset for a CSV whose header `reader` has read.
+Dataset csv_dataset(const DatasetEntry& entry, const CsvReader& reader, const CsvLayout& layout) {
+  Dataset dataset = dataset_with_features(entry, layout.names, layout.columns);
+  dataset.settings.delimiter = reader.delimiter();
+  dataset.settings.label_column = layout.names[layout.label_index];
+  return dataset;
 }
 
 Dataset load_csv(const DatasetEntry& entry) {
   const DataConfig& config = entry.data;
   CsvReader reader(config.path, config.delimiter);
-  const std::vector<std::string> names = read_header_names(reader);
-  const std::size_t label_index = label_column_index(config, names, reader.delimiter());
-  const std::vector<std::size_t> columns = choose_features(config, names, label_index);
-
-  Dataset dataset = dataset_with_features(entry, names, columns);
-  dataset.settings.delimiter = reader.delimiter();
-  dataset.settings.label_column = names[label_index];
+  const CsvLayout layout = read_csv_layout(config, reader);
+  const auto& [names, label_index, columns] = layout;
+  Dataset dataset = csv_dataset(entry, reader, layout);
   FeatureMatrix& m = dataset.features;
   const std::size_t max_rows = count_lines(config.path);
   check_memory(config.path, max_rows, m.cols);
@@ -294,30 +407,12 @@ Dataset load_csv(const DatasetEntry& entry) {
   std::vector<CsvField> fields;
   std::vector<double> row(m.cols);
   while (reader.next_record(fields)) {
-    if (fields.size() != names.size()) {
-      throw DataError(fmt::format(
-          "{}:{}: this row has {} fields but the header has {}; every row needs one field per "
-          "column (a field that holds the delimiter {} must be quoted)",
-          config.path, fields.front().line, fields.size(), names.size(),
-          delimiter_name(reader.delimiter())));
-    }
-    bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
-    const CsvField& label = fields[label_index];
-    if (is_missing_cell(label.text)) {
-      if (!drop_missing) {
-        throw DataError(fmt::format(
-            "{}: {} has a missing label ('{}'); fill it, or set data.missing: drop_rows",
-            reader.location(label).to_string(), label_column, label.text));
-      }
-      complete = false;
-    }
-    if (!complete) {
-      note_dropped_row(dataset, fields.front().line);
+    check_field_count(reader, fields, names.size());
+    const bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
+    if (!keep_labelled_row(dataset, reader, fields, label_index, label_column, drop_missing,
+                           complete, positive)) {
       continue;
     }
-    note_label(dataset, label.text);
-    dataset.is_positive.push_back(positive.matches(label.text));
-    dataset.line.push_back(fields.front().line);
     m.values.insert(m.values.end(), row.begin(), row.end());
     ++m.rows;
   }
@@ -373,6 +468,353 @@ Dataset load_libsvm(const DatasetEntry& entry) {
   return dataset;
 }
 
+// ---- sparse storage ----
+
+// Pass 1 of a sparse libsvm read: the number of rows and nonzeros and the distinct indices of the
+// nonzero features, sorted.
+struct LibsvmShape {
+  std::size_t rows = 0;
+  std::size_t nonzeros = 0;
+  std::size_t qid_lines = 0;
+  std::vector<std::size_t> indices;
+};
+
+void sort_unique(std::vector<std::size_t>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+LibsvmShape scan_libsvm(const std::string& path) {
+  LibsvmShape shape;
+  std::size_t distinct = 0;  // size after the last sort_unique: the list grows to twice that at most
+  for_each_libsvm_line(path, [&](const LibsvmLine& line) {
+    if (line.label.empty()) throw_unlabelled_libsvm_line(path, line);
+    ++shape.rows;
+    shape.qid_lines += line.has_qid;
+    for (const auto& [index, value] : line.features) {
+      if (value == 0) continue;
+      ++shape.nonzeros;
+      shape.indices.push_back(index);
+    }
+    if (shape.indices.size() > 2 * distinct + 4096) {
+      sort_unique(shape.indices);
+      distinct = shape.indices.size();
+    }
+  });
+  sort_unique(shape.indices);
+  return shape;
+}
+
+void check_sparse_memory(const std::string& path, std::size_t rows, std::size_t cols,
+                         std::size_t nonzeros) {
+  check_memory_need(path,
+                    fmt::format("{} x {} with {}", count_noun(rows, "row"),
+                                count_noun(cols, "feature"), count_noun(nonzeros, "nonzero")),
+                    sparse_memory_bytes(rows, cols, nonzeros), available_memory_bytes());
+}
+
+// The CSR arrays sized for `rows` and `nonzeros`, after the memory check.
+void reserve_sparse(const std::string& path, SparseFeatureMatrix& m, std::size_t rows,
+                    std::size_t cols, std::size_t nonzeros) {
+  check_sparse_memory(path, rows, cols, nonzeros);
+  if (nonzeros > static_cast<std::size_t>(INT64_MAX) || cols > static_cast<std::size_t>(INT32_MAX)) {
+    throw DataError(fmt::format("{}: {} features are more than sparse storage holds (2^31 - 1)",
+                                path, cols));
+  }
+  m.cols = cols;
+  m.row_start.reserve(rows + 1);
+  m.column.reserve(nonzeros);
+  m.value.reserve(nonzeros);
+}
+
+// libsvm into CSR: one feature per index that has a nonzero value somewhere in the file, named
+// f<index>, in index order.
+Dataset load_libsvm_sparse(const DatasetEntry& entry) {
+  const DataConfig& config = entry.data;
+  const LibsvmShape shape = scan_libsvm(config.path);
+  if (shape.rows == 0) throw DataError(fmt::format("{}: the file has no data lines", config.path));
+  if (shape.indices.empty()) {
+    throw DataError(fmt::format("{}: no line has a nonzero feature", config.path));
+  }
+  // Check before anything per feature is made: a few bytes can name many features.
+  check_sparse_memory(config.path, shape.rows, shape.indices.size(), shape.nonzeros);
+  std::vector<std::string> names;
+  names.reserve(shape.indices.size());
+  for (std::size_t index : shape.indices) names.push_back(fmt::format("f{}", index));
+  const std::vector<std::size_t> columns = choose_features(config, names, std::nullopt);
+  std::vector<std::int32_t> position(names.size(), -1);  // place among the indices -> column
+  for (std::size_t k = 0; k < columns.size(); ++k) position[columns[k]] = static_cast<std::int32_t>(k);
+
+  Dataset dataset = dataset_with_features(entry, names, columns);
+  dataset.features.cols = 0;
+  dataset.sparse = true;
+  dataset.qid_lines = shape.qid_lines;
+  SparseFeatureMatrix& m = dataset.sparse_features;
+  reserve_sparse(config.path, m, shape.rows, columns.size(), shape.nonzeros);
+  dataset.is_positive.reserve(shape.rows);
+  dataset.line.reserve(shape.rows);
+  const PositiveLabel positive(config.positive_label);
+  for_each_libsvm_line(config.path, [&](const LibsvmLine& line) {
+    if (dataset.line.size() == shape.rows) return;  // the file grew since pass 1
+    dataset.line.push_back(line.number);
+    for (const auto& [index, value] : line.features) {
+      if (value == 0) continue;
+      const auto place = std::lower_bound(shape.indices.begin(), shape.indices.end(), index);
+      if (place == shape.indices.end() || *place != index) continue;  // the file changed
+      const std::int32_t column = position[static_cast<std::size_t>(place - shape.indices.begin())];
+      if (column < 0) continue;
+      m.column.push_back(column);
+      m.value.push_back(value);
+    }
+    m.row_start.push_back(static_cast<std::int64_t>(m.value.size()));
+    ++m.rows;
+    note_label(dataset, line.label);
+    dataset.is_positive.push_back(positive.matches(line.label));
+  });
+  condition_sparse_and_check_classes(dataset, entry, "the label (first token)");
+  return dataset;
+}
+
+// ---- CSV into sparse storage, with categorical columns ----
+
+// For each chosen column, whether it is one-hot encoded: the columns data.categorical names, or
+// with `auto` those with a cell that is neither a number nor missing (one extra pass).
+std::vector<std::uint8_t> categorical_flags(const DataConfig& config,
+                                            const std::vector<std::string>& names,
+                                            const std::vector<std::size_t>& columns,
+                                            std::size_t label_index) {
+  std::vector<std::uint8_t> flags(columns.size(), 0);
+  if (config.categorical_auto) {
+    CsvReader reader(config.path, config.delimiter);
+    read_header_names(reader);
+    std::vector<CsvField> fields;
+    double value = 0;
+    while (reader.next_record(fields)) {
+      if (fields.size() != names.size()) continue;  // the reading pass reports it
+      for (std::size_t k = 0; k < columns.size(); ++k) {
+        if (!flags[k] && parse_number(fields[columns[k]].text, value) == NumberParse::not_a_number) {
+          flags[k] = 1;
+        }
+      }
+    }
+    return flags;
+  }
+  for (const std::string& name : config.categorical) {
+    const auto j = static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    if (j == names.size()) {
+      throw DataError(fmt::format("data.categorical: no column '{}' in {}; its columns are {}",
+                                  name, config.path, quoted_list(names)));
+    }
+    if (j == label_index) {
+      throw ConfigError(fmt::format("data.categorical: '{}' is the label column; leave it out", name));
+    }
+    const auto k = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), j) - columns.begin());
+    if (k == columns.size()) {
+      throw ConfigError(fmt::format("data.categorical: '{}' is not a feature column (data.features "
+                                    "or data.exclude leaves it out); remove it from one of them",
+                                    name));
+    }
+    if (flags[k]) throw ConfigError(fmt::format("data.categorical: '{}' is listed twice", name));
+    flags[k] = 1;
+  }
+  return flags;
+}
+
+// The levels of the categorical columns while reading. Nonzeros are stored with provisional
+// columns: a numeric column keeps its place k among the chosen columns, and a level takes
+// columns.size() + its number in order of first appearance; encoded_columns() renumbers them.
+class LevelTable {
+ public:
+  explicit LevelTable(std::size_t columns) : columns_(columns), by_column_(columns) {}
+
+  std::int32_t provisional(std::size_t k, std::string_view level, const std::string& path) {
+    auto& known = by_column_[k];
+    const auto found = known.find(std::string(level));
+    if (found != known.end()) return found->second;
+    const std::size_t id = columns_ + column_of_.size();
+    if (id > static_cast<std::size_t>(INT32_MAX)) {
+      throw DataError(fmt::format("{}: more than 2^31 - 1 features and levels", path));
+    }
+    known.emplace(std::string(level), static_cast<std::int32_t>(id));
+    column_of_.push_back(k);
+    text_.emplace_back(level);
+    return static_cast<std::int32_t>(id);
+  }
+
+  // Renumbers the columns of `m` so that each categorical column's levels follow one another in
+  // the place of the column; fills in the feature names and the categorical columns.
+  void encode(const std::vector<std::string>& names, const std::vector<std::size_t>& columns,
+              const std::vector<std::uint8_t>& categorical, Dataset& dataset) const {
+    std::vector<std::vector<std::size_t>> levels_of(columns_);
+    for (std::size_t g = 0; g < column_of_.size(); ++g) levels_of[column_of_[g]].push_back(g);
+    std::vector<std::int32_t> renumbered(columns_ + column_of_.size(), -1);
+    dataset.feature_names.clear();
+    for (std::size_t k = 0; k < columns_; ++k) {
+      const std::string& name = names[columns[k]];
+      if (!categorical[k]) {
+        renumbered[k] = static_cast<std::int32_t>(dataset.feature_names.size());
+        dataset.feature_names.push_back(name);
+        continue;
+      }
+      CategoricalColumn column{name, {}, dataset.feature_names.size()};
+      for (std::size_t g : levels_of[k]) {
+        renumbered[columns_ + g] = static_cast<std::int32_t>(dataset.feature_names.size());
+        dataset.feature_names.push_back(name + "=" + text_[g]);
+        column.levels.push_back(text_[g]);
+      }
+      dataset.settings.categorical.push_back(std::move(column));
+    }
+    SparseFeatureMatrix& m = dataset.sparse_features;
+    for (std::int32_t& c : m.column) c = renumbered[static_cast<std::size_t>(c)];
+    m.cols = dataset.feature_names.size();
+  }
+
+ private:
+  std::size_t columns_;
+  std::vector<std::unordered_map<std::string, std::int32_t>> by_column_;
+  std::vector<std::size_t> column_of_;  // per level: its column's place among the chosen
+  std::vector<std::string> text_;       // per level
+};
+
+// A feature name given twice: a numeric column named like a level of a categorical one.
+void check_unique_feature_names(const Dataset& dataset) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t j = 0; j < dataset.feature_names.size(); ++j) {
+    if (!seen.emplace(dataset.feature_names[j], j).second) {
+      throw DataError(fmt::format(
+          "{}: the feature name '{}' is both a column and a level of a categorical column; "
+          "rename the column or leave it out with data.exclude",
+          dataset.source, dataset.feature_names[j]));
+    }
+  }
+}
+
+// One chosen cell of a record, kept until the whole row is known to stay.
+struct PendingCell {
+  std::size_t k;
+  double value;
+  std::string_view level;  // categorical cells
+};
+
+// Reads the chosen cells of a record; false when the row is to be dropped.
+bool read_sparse_cells(const CsvReader& reader, const std::vector<CsvField>& fields,
+                       const std::vector<std::size_t>& columns,
+                       const std::vector<std::string>& names,
+                       const std::vector<std::uint8_t>& categorical, MissingPolicy missing,
+                       std::vector<PendingCell>& cells) {
+  cells.clear();
+  bool complete = true;
+  const bool drop_missing = missing == MissingPolicy::drop_rows;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const CsvField& field = fields[columns[k]];
+    if (!categorical[k]) {
+      double value = 0;
+      complete = read_number_cell(reader, field, names[columns[k]], drop_missing, value) && complete;
+      if (value != 0 && complete) cells.push_back({k, value, {}});
+      continue;
+    }
+    if (!is_missing_cell(field.text)) {
+      cells.push_back({k, 1.0, field.text});
+    } else if (missing == MissingPolicy::category) {
+      cells.push_back({k, 1.0, kMissingLevel});
+    } else if (drop_missing) {
+      complete = false;
+    } else {
+      throw DataError(fmt::format(
+          "{}: column '{}' has a missing value ('{}'); fill it, or set data.missing: drop_rows "
+          "to drop such rows or category to make it a level of its own",
+          reader.location(field).to_string(), names[columns[k]], field.text));
+    }
+  }
+  return complete;
+}
+
+// A CSV into CSR: numeric columns as their nonzeros, each categorical column as a 0/1 feature
+// per level.
+Dataset load_csv_sparse(const DatasetEntry& entry, const std::vector<std::uint8_t>& categorical) {
+  const DataConfig& config = entry.data;
+  CsvReader reader(config.path, config.delimiter);
+  const CsvLayout layout = read_csv_layout(config, reader);
+  const auto& [names, label_index, columns] = layout;
+  Dataset dataset = csv_dataset(entry, reader, layout);
+  dataset.features.cols = 0;
+  dataset.sparse = true;
+  const std::size_t max_rows = count_lines(config.path);
+  std::error_code no_size;
+  const std::size_t bytes = std::filesystem::file_size(config.path, no_size);
+  // A cell takes at least a byte and its delimiter, so the nonzeros are at most half the bytes.
+  const std::size_t max_cells = std::min(max_rows * columns.size(), no_size ? max_rows * columns.size() : bytes / 2 + 1);
+  SparseFeatureMatrix& m = dataset.sparse_features;
+  reserve_sparse(config.path, m, max_rows, columns.size(), max_cells);
+  dataset.is_positive.reserve(max_rows);
+  dataset.line.reserve(max_rows);
+
+  const PositiveLabel positive(config.positive_label);
+  const std::string label_column = "column '" + names[label_index] + "'";
+  LevelTable levels(columns.size());
+  std::vector<CsvField> fields;
+  std::vector<PendingCell> cells;
+  while (reader.next_record(fields)) {
+    check_field_count(reader, fields, names.size());
+    const bool complete =
+        read_sparse_cells(reader, fields, columns, names, categorical, config.missing, cells);
+    if (!keep_labelled_row(dataset, reader, fields, label_index, label_column,
+                           config.missing == MissingPolicy::drop_rows, complete, positive)) {
+      continue;
+    }
+    for (const PendingCell& cell : cells) {
+      m.column.push_back(categorical[cell.k] ? levels.provisional(cell.k, cell.level, config.path)
+                                             : static_cast<std::int32_t>(cell.k));
+      m.value.push_back(cell.value);
+    }
+    m.row_start.push_back(static_cast<std::int64_t>(m.value.size()));
+    ++m.rows;
+  }
+  m.column.shrink_to_fit();
+  m.value.shrink_to_fit();
+  levels.encode(names, columns, categorical, dataset);
+  check_unique_feature_names(dataset);
+  condition_sparse_and_check_classes(dataset, entry, label_column);
+  return dataset;
+}
+
+// Sparse storage turned dense, for data.storage: dense with categorical columns.
+void densify(Dataset& dataset) {
+  SparseFeatureMatrix& s = dataset.sparse_features;
+  check_memory(dataset.source, s.rows, s.cols);
+  FeatureMatrix& m = dataset.features;
+  m.rows = s.rows;
+  m.cols = s.cols;
+  m.values.assign(s.rows * s.cols, 0.0);
+  for (std::size_t i = 0; i < s.rows; ++i) {
+    for (auto k = s.row_start[i]; k < s.row_start[i + 1]; ++k) {
+      m.row(i)[static_cast<std::size_t>(s.column[static_cast<std::size_t>(k)])] =
+          s.value[static_cast<std::size_t>(k)];
+    }
+  }
+  dataset.sparse = false;
+  dataset.sparse_features = SparseFeatureMatrix{};
+}
+
+// A CSV of numbers stored dense is read as it always was; categorical columns or data.storage:
+// sparse read it into CSR.
+Dataset load_csv_any(const DatasetEntry& entry) {
+  const DataConfig& config = entry.data;
+  const bool wants_categorical = config.categorical_auto || !config.categorical.empty();
+  if (!wants_categorical && config.storage != FeatureStorage::sparse) return load_csv(entry);
+  std::vector<std::uint8_t> categorical;
+  {
+    CsvReader reader(config.path, config.delimiter);
+    const CsvLayout layout = read_csv_layout(config, reader);
+    categorical = categorical_flags(config, layout.names, layout.columns, layout.label_index);
+  }
+  const bool any = std::find(categorical.begin(), categorical.end(), 1) != categorical.end();
+  if (!any && config.storage != FeatureStorage::sparse) return load_csv(entry);
+  Dataset dataset = load_csv_sparse(entry, categorical);
+  if (config.storage == FeatureStorage::dense) densify(dataset);
+  return dataset;
+}
+
 }  // namespace
 
 PositiveLabel::PositiveLabel(std::string text) : text_(std::move(text)) {
@@ -401,8 +843,42 @@ std::size_t available_memory_bytes() {
   return 0;
 }
 
+double dense_memory_bytes(std::size_t rows, std::size_t cols) {
+  return static_cast<double>(rows) * static_cast<double>(cols) * sizeof(double) +
+         static_cast<double>(rows) *
+             (sizeof(std::uint8_t) + sizeof(std::uint32_t) + sizeof(std::size_t)) +
+         static_cast<double>(cols) * (sizeof(std::string) + sizeof(std::ptrdiff_t));
+}
+
+double sparse_memory_bytes(std::size_t rows, std::size_t cols, std::size_t nonzeros) {
+  return static_cast<double>(nonzeros) * (sizeof(std::int32_t) + sizeof(double)) +
+         static_cast<double>(rows) * (sizeof(std::int64_t) + sizeof(std::uint8_t) +
+                                      sizeof(std::uint32_t) + sizeof(std::size_t)) +
+         static_cast<double>(cols) * (sizeof(std::string) + sizeof(std::size_t) + 2 * sizeof(double));
+}
+
+void check_memory_need(const std::string& path, const std::string& shape, double needed,
+                       std::size_t available) {
+  if (available > 0 && needed > 0.8 * static_cast<double>(available)) {
+    throw DataError(fmt::format(
+        "{}: {} need {:.2f} GiB of memory, but only {:.2f} GiB is available; "
+        "use fewer rows or fewer features (data.features, data.exclude), or a larger machine",
+        path, shape, needed / (1 << 30), static_cast<double>(available) / (1 << 30)));
+  }
+}
+
 Dataset load_dataset(const DatasetEntry& entry) {
-  Dataset dataset = entry.data.format == DataFormat::csv ? load_csv(entry) : load_libsvm(entry);
+  Dataset dataset;
+  if (entry.data.format == DataFormat::libsvm) {
+    if (!entry.data.categorical.empty() || entry.data.categorical_auto) {
+      throw ConfigError("data.categorical: a libsvm file has only numeric features; remove "
+                        "data.categorical");
+    }
+    dataset = entry.data.storage == FeatureStorage::dense ? load_libsvm(entry)
+                                                          : load_libsvm_sparse(entry);
+  } else {
+    dataset = load_csv_any(entry);
+  }
   dataset.fingerprint = fingerprint_file(entry.data.path);
   return dataset;
 }

@@ -75,8 +75,11 @@ void for_each_libsvm_line(const std::string& path,
     const bool labelled = line.first_token.find(':') == std::string_view::npos;
     line.label = labelled ? line.first_token : std::string_view();
     line.features.clear();
+    std::size_t first_feature = labelled ? 1 : 0;
+    line.has_qid = labelled && tokens.size() > 1 && tokens[1].first.starts_with("qid:");
+    if (line.has_qid) ++first_feature;
     std::size_t previous = 0;
-    for (std::size_t t = labelled ? 1 : 0; t < tokens.size(); ++t) {
+    for (std::size_t t = first_feature; t < tokens.size(); ++t) {
       const auto [token, column] = tokens[t];
       line.features.push_back(parse_libsvm_feature(token, {path, number, column}, previous));
       previous = line.features.back().index;

@@ -18,7 +18,8 @@ void shuffle(std::vector<std::uint32_t>& ids, SplitMix64& rng) {
   }
 }
 
-// Moves the dataset's rows so that position k holds the row whose id is order[k].
+// Moves the dataset's rows so that position k holds the row whose id is order[k]. Sparse
+// features stay where they are: their rows are found through row_id (SparseRowsView).
 void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
   const std::size_t n = dataset.size();
   const std::size_t cols = dataset.features.cols;
@@ -37,7 +38,7 @@ void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
       continue;
     }
     // Follow the cycle through `start`, holding its first row aside.
-    std::copy_n(dataset.features.row(start), cols, buffer.data());
+    if (cols > 0) std::copy_n(dataset.features.row(start), cols, buffer.data());
     const std::uint8_t first_label = dataset.is_positive[start];
     const std::uint32_t first_id = dataset.row_id[start];
     const std::size_t first_line = dataset.line[start];
@@ -46,13 +47,13 @@ void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
       placed[k] = 1;
       const std::size_t s = source[k];
       if (s == start) {
-        std::copy_n(buffer.data(), cols, dataset.features.row(k));
+        if (cols > 0) std::copy_n(buffer.data(), cols, dataset.features.row(k));
         dataset.is_positive[k] = first_label;
         dataset.row_id[k] = first_id;
         dataset.line[k] = first_line;
         break;
       }
-      std::copy_n(dataset.features.row(s), cols, dataset.features.row(k));
+      if (cols > 0) std::copy_n(dataset.features.row(s), cols, dataset.features.row(k));
       dataset.is_positive[k] = dataset.is_positive[s];
       dataset.row_id[k] = dataset.row_id[s];
       dataset.line[k] = dataset.line[s];
@@ -61,9 +62,33 @@ void reorder_rows(Dataset& dataset, const std::vector<std::uint32_t>& order) {
   }
 }
 
-FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size_t end,
-                            bool standardize, std::vector<std::string>& constant_columns) {
-  const std::size_t cols = dataset.features.cols;
+// The map of one column from its subtrain statistics (in stored units): constant columns keep
+// weight 0; others are standardised, or only brought back to the file's units.
+void map_column(const Dataset& dataset, std::size_t j, bool standardize, double low, double high,
+                double mean, double sd, FeatureMap& map, std::vector<std::size_t>& constant_columns) {
+  const auto jj = static_cast<Eigen::Index>(j);
+  const double center = dataset.center[j], scale = dataset.scale[j];
+  if (!standardize) {
+    map.multiplier[jj] = scale;
+    map.offset[jj] = center;
+    map.mean[jj] = 0.0;
+    map.sd[jj] = 1.0;
+  } else if (low == high) {
+    constant_columns.push_back(j);
+    map.multiplier[jj] = 0.0;
+    map.offset[jj] = 0.0;
+    map.mean[jj] = center + scale * low;
+    map.sd[jj] = 0.0;
+    map.fixed_at_zero[j] = 1;
+  } else {
+    map.multiplier[jj] = 1.0 / sd;
+    map.offset[jj] = -mean / sd;
+    map.mean[jj] = center + scale * mean;
+    map.sd[jj] = scale * sd;
+  }
+}
+
+FeatureMap empty_feature_map(std::size_t cols) {
   const auto d = static_cast<Eigen::Index>(cols);
   FeatureMap map;
   map.multiplier.resize(d);
@@ -71,14 +96,61 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
   map.mean.resize(d);
   map.sd.resize(d);
   map.fixed_at_zero.assign(cols, 0);
+  return map;
+}
+
+// The feature map of sparse features from subtrain rows [begin, end): the same statistics as
+// the dense map's, the rows' implicit zeros included.
+FeatureMap make_sparse_feature_map(const Dataset& dataset, std::size_t begin, std::size_t end,
+                                   bool standardize, std::vector<std::size_t>& constant_columns) {
+  const SparseFeatureMatrix& m = dataset.sparse_features;
+  const std::size_t cols = m.cols;
+  FeatureMap map = empty_feature_map(cols);
+  std::vector<double> low(cols, 0.0), high(cols, 0.0), sum(cols, 0.0), squares(cols, 0.0);
+  std::vector<std::size_t> count(cols, 0);
+  auto for_each_nonzero = [&](auto&& visit) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint32_t row = dataset.row_id[i];
+      for (auto k = m.row_start[row]; k < m.row_start[row + 1]; ++k) {
+        visit(static_cast<std::size_t>(m.column[static_cast<std::size_t>(k)]),
+              m.value[static_cast<std::size_t>(k)]);
+      }
+    }
+  };
+  for_each_nonzero([&](std::size_t j, double z) {
+    low[j] = count[j] ? std::min(low[j], z) : z;
+    high[j] = count[j] ? std::max(high[j], z) : z;
+    sum[j] += z;
+    ++count[j];
+  });
+  const auto n = static_cast<double>(end - begin);
+  for_each_nonzero([&](std::size_t j, double z) {
+    const double deviation = z - sum[j] / n;
+    squares[j] += deviation * deviation;
+  });
   for (std::size_t j = 0; j < cols; ++j) {
-    const auto jj = static_cast<Eigen::Index>(j);
-    const double center = dataset.center[j], scale = dataset.scale[j];
+    const double mean = sum[j] / n;
+    if (count[j] < end - begin) {  // the column has zeros on subtrain
+      low[j] = std::min(low[j], 0.0);
+      high[j] = std::max(high[j], 0.0);
+      squares[j] += static_cast<double>(end - begin - count[j]) * mean * mean;
+    }
+    map_column(dataset, j, standardize, low[j], high[j], mean, std::sqrt(squares[j] / n), map,
+               constant_columns);
+  }
+  return map;
+}
+
+FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size_t end,
+                            bool standardize, std::vector<std::size_t>& constant_columns) {
+  if (dataset.sparse) {
+    return make_sparse_feature_map(dataset, begin, end, standardize, constant_columns);
+  }
+  const std::size_t cols = dataset.features.cols;
+  FeatureMap map = empty_feature_map(cols);
+  for (std::size_t j = 0; j < cols; ++j) {
     if (!standardize) {
-      map.multiplier[jj] = scale;
-      map.offset[jj] = center;
-      map.mean[jj] = 0.0;
-      map.sd[jj] = 1.0;
+      map_column(dataset, j, false, 0.0, 0.0, 0.0, 0.0, map, constant_columns);
       continue;
     }
     double low = dataset.features.row(begin)[j], high = low, sum = 0.0;
@@ -89,12 +161,7 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
       sum += z;
     }
     if (low == high) {
-      constant_columns.push_back(dataset.feature_names[j]);
-      map.multiplier[jj] = 0.0;
-      map.offset[jj] = 0.0;
-      map.mean[jj] = center + scale * low;
-      map.sd[jj] = 0.0;
-      map.fixed_at_zero[j] = 1;
+      map_column(dataset, j, true, low, high, 0.0, 0.0, map, constant_columns);
       continue;
     }
     const double count = static_cast<double>(end - begin);
@@ -104,11 +171,7 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
       const double deviation = dataset.features.row(i)[j] - mean;
       squares += deviation * deviation;
     }
-    const double sd = std::sqrt(squares / count);
-    map.multiplier[jj] = 1.0 / sd;
-    map.offset[jj] = -mean / sd;
-    map.mean[jj] = center + scale * mean;
-    map.sd[jj] = scale * sd;
+    map_column(dataset, j, true, low, high, mean, std::sqrt(squares / count), map, constant_columns);
   }
   return map;
 }
@@ -220,22 +283,45 @@ void arrange_sets(Dataset& dataset, SetIds& sets, PreparedSplit& split) {
 // The feature map from the subtrain rows; refuses a subtrain set on which every feature is
 // constant and warns about the columns that are.
 void map_features(const Dataset& dataset, const SplitConfig& config, PreparedSplit& split) {
-  std::vector<std::string> constant_columns;
+  std::vector<std::size_t> constant_columns;
   split.feature_map = make_feature_map(dataset, split.subtrain.begin, split.subtrain.end,
                                        config.standardize, constant_columns);
-  if (constant_columns.size() == dataset.features.cols) {
+  if (constant_columns.size() == dataset.feature_count()) {
     throw DataError(fmt::format(
         "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
         "examples; check the feature columns (data.features, data.exclude)",
         dataset.name, split.seed));
   }
-  if (!constant_columns.empty()) {
-    std::vector<std::string> quoted;
-    for (const auto& name : constant_columns) quoted.push_back("'" + name + "'");
+  // Levels of categorical columns that subtrain lacks are expected, and said apart.
+  std::vector<std::uint8_t> is_level(dataset.feature_count(), 0);
+  for (const CategoricalColumn& column : dataset.settings.categorical) {
+    std::fill_n(is_level.begin() + static_cast<std::ptrdiff_t>(column.first_feature),
+                column.levels.size(), 1);
+  }
+  std::vector<std::string> quoted;
+  std::size_t unseen_levels = 0;
+  for (std::size_t j : constant_columns) {
+    if (is_level[j] && split.feature_map.mean[static_cast<Eigen::Index>(j)] == 0.0) {
+      ++unseen_levels;
+    } else {
+      quoted.push_back("'" + dataset.feature_names[j] + "'");
+    }
+  }
+  if (!quoted.empty()) {
+    constexpr std::size_t kShown = 20;
+    const std::size_t count = quoted.size();
+    if (count > kShown) quoted.resize(kShown);
     split.warnings.push_back(fmt::format(
-        "{}, seed {}: {} {} constant on subtrain and keep weight 0: {}", dataset.name, split.seed,
-        constant_columns.size(), constant_columns.size() == 1 ? "column is" : "columns are",
-        fmt::join(quoted, ", ")));
+        "{}, seed {}: {} {} constant on subtrain and keep weight 0: {}{}", dataset.name, split.seed,
+        count, count == 1 ? "column is" : "columns are", fmt::join(quoted, ", "),
+        count > kShown ? fmt::format(" and {} more", count - kShown) : ""));
+  }
+  if (unseen_levels > 0) {
+    split.notes.push_back(fmt::format(
+        "{}, seed {}: {} of categorical columns {} not occur in subtrain; their features are 0 "
+        "and left out of the model files",
+        dataset.name, split.seed, count_noun(unseen_levels, "level"),
+        unseen_levels == 1 ? "does" : "do"));
   }
 }
 

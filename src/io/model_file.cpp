@@ -38,8 +38,16 @@ std::string_view format_name(DataFormat format) {
   return format == DataFormat::csv ? "csv" : "libsvm";
 }
 
+constexpr std::pair<MissingPolicy, std::string_view> kMissingNames[] = {
+    {MissingPolicy::error, "error"},
+    {MissingPolicy::drop_rows, "drop_rows"},
+    {MissingPolicy::category, "category"}};
+
 std::string_view missing_name(MissingPolicy missing) {
-  return missing == MissingPolicy::error ? "error" : "drop_rows";
+  for (const auto& [policy, name] : kMissingNames) {
+    if (policy == missing) return name;
+  }
+  return "error";
 }
 
 std::string indexed(std::string_view key, std::size_t index) {
@@ -144,9 +152,62 @@ double ModelFile::score(std::span<const double> raw_features) const {
   return sum;
 }
 
+double ModelFile::score(std::span<const FeatureValue> nonzeros) const {
+  double sum = original.intercept;
+  for (const FeatureValue& x : nonzeros) {
+    sum += original.weights[static_cast<Eigen::Index>(x.position)] * x.value;
+  }
+  return sum;
+}
+
 const std::string& ModelFile::predicted_label(double score) const {
   return predicts_positive(score) ? data.positive_label : negative_label;
 }
+
+namespace {
+
+// Leaves out of a model the levels of categorical columns that its subtrain set did not have
+// (features constant at 0 there, whose weight is 0): the model knows only the levels it was
+// trained on, and new data with another level gets 0s for that column.
+void keep_subtrain_levels(const Selection& s, ModelFile& model) {
+  const FeatureMap& map = s.feature_map;
+  std::vector<std::uint8_t> keep(s.feature_names.size(), 1);
+  for (const CategoricalColumn& column : s.data_settings.categorical) {
+    for (std::size_t j = column.first_feature; j < column.first_feature + column.levels.size(); ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      keep[j] = !(map.fixed_at_zero[j] && map.mean[jj] == 0.0 && map.sd[jj] == 0.0);
+    }
+  }
+  model.data.categorical.clear();
+  for (const CategoricalColumn& column : s.data_settings.categorical) {
+    const auto first = keep.begin() + static_cast<std::ptrdiff_t>(column.first_feature);
+    CategoricalColumn kept{column.column, {},
+                           static_cast<std::size_t>(std::count(keep.begin(), first, 1))};
+    for (std::size_t l = 0; l < column.levels.size(); ++l) {
+      if (first[static_cast<std::ptrdiff_t>(l)]) kept.levels.push_back(column.levels[l]);
+    }
+    model.data.categorical.push_back(std::move(kept));
+  }
+  std::vector<Eigen::Index> kept_features;
+  std::vector<std::string> names;
+  for (std::size_t j = 0; j < keep.size(); ++j) {
+    if (!keep[j]) continue;
+    kept_features.push_back(static_cast<Eigen::Index>(j));
+    names.push_back(s.feature_names[j]);
+  }
+  auto select = [&](const Eigen::VectorXd& v) {
+    Eigen::VectorXd out(static_cast<Eigen::Index>(kept_features.size()));
+    for (std::size_t k = 0; k < kept_features.size(); ++k) out[static_cast<Eigen::Index>(k)] = v[kept_features[k]];
+    return out;
+  };
+  model.feature_names = std::move(names);
+  model.mean = select(model.mean);
+  model.sd = select(model.sd);
+  model.standardized.weights = select(model.standardized.weights);
+  model.original.weights = select(model.original.weights);
+}
+
+}  // namespace
 
 ModelFile model_file_of(const Selection& s) {
   ModelFile model;
@@ -167,10 +228,23 @@ ModelFile model_file_of(const Selection& s) {
   model.sd = s.feature_map.sd;
   model.standardized = s.model;
   model.original = to_original_units(s.model, s.feature_map);
+  if (!s.data_settings.categorical.empty()) keep_subtrain_levels(s, model);
   model.threshold_rule = std::string(kThresholdRule);
   model.threshold = s.threshold;
   return model;
 }
+
+namespace {
+
+OrderedJson categorical_json(const std::vector<CategoricalColumn>& columns) {
+  OrderedJson out = OrderedJson::array();
+  for (const CategoricalColumn& column : columns) {
+    out.push_back({{"column", column.column}, {"levels", column.levels}});
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string model_file_json(const ModelFile& m) {
   const auto optional_number = [](const std::optional<double>& v) {
@@ -203,7 +277,8 @@ std::string model_file_json(const ModelFile& m) {
       {"label_rule", "a row is positive when its label equals positive_label (as text or as a "
                      "number); every other label is negative"},
       {"exclude", m.data.exclude},
-      {"missing", missing_name(m.data.missing)}};
+      {"missing", missing_name(m.data.missing)},
+      {"categorical", categorical_json(m.data.categorical)}};
   j["feature_names"] = m.feature_names;
   j["standardization"] = {{"mean", vector_of(m.mean)}, {"sd", vector_of(m.sd)}};
   j["standardized"] = {{"weights", vector_of(m.standardized.weights)},
@@ -255,7 +330,8 @@ Json parse_json_once_per_key(std::string_view text, const std::string& path) {
   }
 }
 
-void check_format(const ModelJsonReader& reader, const Json& root, const std::string& path) {
+// The format version of the file, 1 or 2.
+std::uint64_t check_format(const ModelJsonReader& reader, const Json& root, const std::string& path) {
   if (!root.is_object()) {
     throw DataError(fmt::format("{}: expected a JSON object with the keys of an aumtrain model, "
                                 "found {}; is this a model file (models/*.json of a run "
@@ -269,13 +345,14 @@ void check_format(const ModelJsonReader& reader, const Json& root, const std::st
                 "run directory");
   }
   const std::uint64_t version = reader.count("format_version");
-  if (version != kModelFormatVersion) {
+  if (version != 1 && version != kModelFormatVersion) {
     reader.fail("format_version",
                 fmt::format("the file has format version {}, and this aumtrain ({}) reads "
-                            "version {}",
+                            "versions 1 to {}",
                             version, aumtrain_version(), kModelFormatVersion),
                 "use the aumtrain that wrote it, or train the model again");
   }
+  return version;
 }
 
 void read_provenance(const ModelJsonReader& reader, ModelFile& m) {
@@ -357,10 +434,12 @@ void read_data_settings(const ModelJsonReader& reader, ModelFile& m) {
   read_label_settings(reader, m);
   m.data.exclude = reader.texts("data.exclude");
   const std::string missing = reader.text("data.missing");
-  if (missing != "error" && missing != "drop_rows") {
-    reader.fail("data.missing", fmt::format("'{}' is neither error nor drop_rows", missing));
+  const auto* policy = std::find_if(std::begin(kMissingNames), std::end(kMissingNames),
+                                    [&](const auto& entry) { return entry.second == missing; });
+  if (policy == std::end(kMissingNames)) {
+    reader.fail("data.missing", fmt::format("'{}' is none of error, drop_rows, category", missing));
   }
-  m.data.missing = missing == "error" ? MissingPolicy::error : MissingPolicy::drop_rows;
+  m.data.missing = policy->first;
 }
 
 // libsvm features are named f1, f2, ... by their index; a model uses some of them, in order.
@@ -394,6 +473,49 @@ void read_feature_names(const ModelJsonReader& reader, ModelFile& m) {
       }
       previous_index = *index;
     }
+  }
+}
+
+// data.categorical (format version 2): the one-hot encoded columns and their levels, each level a
+// feature `column=level` of feature_names.
+void read_categorical(const ModelJsonReader& reader, std::uint64_t version, ModelFile& m) {
+  if (version < 2) return;
+  const Json& list = reader.at("data.categorical");
+  if (!list.is_array()) reader.fail("data.categorical", "expected an array of {column, levels}");
+  if (m.data.format == DataFormat::libsvm && !list.empty()) {
+    reader.fail("data.categorical", "a libsvm model has no categorical columns; expected []");
+  }
+  std::set<std::string> names(m.feature_names.begin(), m.feature_names.end());
+  std::set<std::string> columns;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = indexed("data.categorical", i);
+    const Json& item = list[i];
+    if (!item.is_object() || !item.contains("column") || !item["column"].is_string() ||
+        !item.contains("levels") || !item["levels"].is_array() || item.size() != 2) {
+      reader.fail(key, "expected an object {\"column\": name, \"levels\": [names]}");
+    }
+    CategoricalColumn column{item["column"].get<std::string>(), {}, 0};
+    if (column.column.empty() || !columns.insert(column.column).second ||
+        names.count(column.column) || column.column == m.data.label_column) {
+      reader.fail(key + ".column",
+                  fmt::format("'{}' is empty, named twice, a feature or the label", column.column));
+    }
+    std::set<std::string> levels;
+    for (std::size_t l = 0; l < item["levels"].size(); ++l) {
+      const Json& level = item["levels"][l];
+      const std::string level_key = fmt::format("{}.levels[{}]", key, l);
+      if (!level.is_string() || !levels.insert(level.get<std::string>()).second) {
+        reader.fail(level_key, "expected a level name, each once");
+      }
+      const std::string feature = column.column + "=" + level.get<std::string>();
+      const auto found = std::find(m.feature_names.begin(), m.feature_names.end(), feature);
+      if (found == m.feature_names.end()) {
+        reader.fail(level_key, fmt::format("feature_names has no '{}'", feature));
+      }
+      if (l == 0) column.first_feature = static_cast<std::size_t>(found - m.feature_names.begin());
+      column.levels.push_back(level.get<std::string>());
+    }
+    m.data.categorical.push_back(std::move(column));
   }
 }
 
@@ -467,11 +589,12 @@ void read_threshold(const ModelJsonReader& reader, ModelFile& m) {
 ModelFile parse_model_file(std::string_view text, const std::string& path) {
   const Json root = parse_json_once_per_key(text, path);
   const ModelJsonReader reader(root, path);
-  check_format(reader, root, path);
+  const std::uint64_t version = check_format(reader, root, path);
   ModelFile model;
   read_provenance(reader, model);
   read_data_settings(reader, model);
   read_feature_names(reader, model);
+  read_categorical(reader, version, model);
   read_weights(reader, model);
   read_threshold(reader, model);
   return model;

@@ -1,6 +1,7 @@
 #include "aumtrain/model/linear_model.hpp"
 
 #include <algorithm>
+#include <variant>
 
 namespace aumtrain {
 namespace {
@@ -16,6 +17,27 @@ Eigen::Index block_count(Eigen::Index rows) {
 
 int team_for(Eigen::Index blocks, int threads) {
   return static_cast<int>(std::clamp<Eigen::Index>(blocks, 1, std::max(threads, 1)));
+}
+
+// X^T g over rows [begin, end) of a sparse view, added into `sum` (one entry per column).
+void add_sparse_transpose_product(const SparseRowsView& x, const double* g, Eigen::Index begin,
+                                  Eigen::Index end, double* sum) {
+  for (Eigen::Index r = begin; r < end; ++r) {
+    const double gr = g[r];
+    for (std::int64_t k = x.begin(r), stop = x.end(r); k < stop; ++k) {
+      sum[x.column[k]] += x.value[k] * gr;
+    }
+  }
+}
+
+// The map's part of the chain rule, shared by the dense and sparse products: w-gradient =
+// multiplier * X^T g + (sum g) * offset, and 0 for the columns fixed at zero.
+void finish_weight_gradient(const FeatureMap& map, Eigen::VectorXd& weight_gradient,
+                            double intercept_gradient) {
+  weight_gradient = weight_gradient.cwiseProduct(map.multiplier) + intercept_gradient * map.offset;
+  for (std::size_t j = 0; j < map.fixed_at_zero.size(); ++j) {
+    if (map.fixed_at_zero[j]) weight_gradient[static_cast<Eigen::Index>(j)] = 0.0;
+  }
 }
 
 }  // namespace
@@ -74,9 +96,80 @@ void parameter_gradient(const MatrixView& features, const FeatureMap& map,
     weight_gradient = partial.rowwise().sum();
   }
   intercept_gradient = g.sum();
-  weight_gradient = weight_gradient.cwiseProduct(map.multiplier) + intercept_gradient * map.offset;
-  for (std::size_t j = 0; j < map.fixed_at_zero.size(); ++j) {
-    if (map.fixed_at_zero[j]) weight_gradient[static_cast<Eigen::Index>(j)] = 0.0;
+  finish_weight_gradient(map, weight_gradient, intercept_gradient);
+}
+
+Eigen::Index FeatureRows::rows() const {
+  return is_sparse() ? sparse().rows : dense().rows();
+}
+
+Eigen::Index FeatureRows::cols() const {
+  return is_sparse() ? sparse().cols : dense().cols();
+}
+
+void LinearModel::scores(const SparseRowsView& features, const FeatureMap& map,
+                         std::span<double> out, int threads) const {
+  const Eigen::VectorXd effective = map.multiplier.cwiseProduct(weights);
+  const double shift = intercept + map.offset.dot(weights);
+  const Eigen::Index rows = features.rows;
+  const Eigen::Index blocks = block_count(rows);
+  const double* w = effective.data();
+#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
+  for (Eigen::Index block = 0; block < blocks; ++block) {
+    const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
+    for (Eigen::Index r = begin; r < end; ++r) {
+      double sum = 0.0;
+      for (std::int64_t k = features.begin(r), stop = features.end(r); k < stop; ++k) {
+        sum += features.value[k] * w[features.column[k]];
+      }
+      out[static_cast<std::size_t>(r)] = sum + shift;
+    }
+  }
+}
+
+void LinearModel::scores(const FeatureRows& features, const FeatureMap& map,
+                         std::span<double> out, int threads) const {
+  if (features.is_sparse()) {
+    scores(features.sparse(), map, out, threads);
+  } else {
+    scores(features.dense(), map, out, threads);
+  }
+}
+
+void parameter_gradient(const SparseRowsView& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads) {
+  const double* g = score_gradient.data();
+  const Eigen::Index rows = features.rows, cols = features.cols;
+  const Eigen::Index blocks = block_count(rows);
+  std::int64_t nonzeros = 0;
+  for (Eigen::Index r = 0; r < rows; ++r) nonzeros += features.end(r) - features.begin(r);
+  const std::int64_t table = static_cast<std::int64_t>(cols) * blocks;
+  weight_gradient.setZero(cols);
+  if (blocks == 1 || table > kSparsePartialSumsLimit || table > nonzeros) {
+    add_sparse_transpose_product(features, g, 0, rows, weight_gradient.data());
+  } else {
+    Eigen::MatrixXd partial = Eigen::MatrixXd::Zero(cols, blocks);
+#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
+    for (Eigen::Index block = 0; block < blocks; ++block) {
+      const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
+      add_sparse_transpose_product(features, g, begin, end, partial.col(block).data());
+    }
+    for (Eigen::Index block = 0; block < blocks; ++block) weight_gradient += partial.col(block);
+  }
+  intercept_gradient = Eigen::Map<const Eigen::VectorXd>(g, rows).sum();
+  finish_weight_gradient(map, weight_gradient, intercept_gradient);
+}
+
+void parameter_gradient(const FeatureRows& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads) {
+  if (features.is_sparse()) {
+    parameter_gradient(features.sparse(), map, score_gradient, weight_gradient,
+                       intercept_gradient, threads);
+  } else {
+    parameter_gradient(features.dense(), map, score_gradient, weight_gradient, intercept_gradient,
+                       threads);
   }
 }
 

@@ -98,6 +98,9 @@ std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
           if (events.warning) {
             for (const auto& warning : split.warnings) events.warning(warning);
           }
+          if (events.note) {
+            for (const auto& note : split.notes) events.note(note);
+          }
         }
       }
       plans.push_back(std::move(plan));
@@ -118,7 +121,15 @@ struct SplitRuns {
 
 TrainingData training_data_of(const Dataset& dataset, const PreparedSplit& split) {
   const auto& m = dataset.features;
+  const auto& s = dataset.sparse_features;
   auto rows_of = [&](const SetRows& set) {
+    if (dataset.sparse) {
+      return LabeledRows{SparseRowsView{static_cast<Eigen::Index>(set.size()),
+                                        static_cast<Eigen::Index>(s.cols), s.row_start.data(),
+                                        s.column.data(), s.value.data(),
+                                        dataset.row_id.data() + set.begin},
+                         &set.targets};
+    }
     return LabeledRows{MatrixView(m.row(set.begin), static_cast<Eigen::Index>(set.size()),
                                   static_cast<Eigen::Index>(m.cols)),
                        &set.targets};
@@ -214,8 +225,14 @@ SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOpti
                        const ExperimentEvents& events) {
   const auto group_start = Clock::now();
   const std::vector<Job> jobs = grid_of(group.config->train);
-  const double work = static_cast<double>(group.split->subtrain.size()) *
-                      static_cast<double>(group.dataset->features.cols);
+  // Sparse: the subtrain share of the nonzeros.
+  const Dataset& dataset = *group.dataset;
+  const double work =
+      dataset.sparse ? static_cast<double>(dataset.sparse_features.nonzeros()) *
+                           static_cast<double>(group.split->subtrain.size()) /
+                           static_cast<double>(dataset.size())
+                     : static_cast<double>(group.split->subtrain.size()) *
+                           static_cast<double>(dataset.features.cols);
   const bool parallel_runs = work < kParallelRunsMaxWork;
   auto stop_requested = [&] { return options.stop && options.stop->load(); };
 

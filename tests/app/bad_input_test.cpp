@@ -86,7 +86,7 @@ std::vector<BadInput> cases() {
        "train.losses: give a non-empty list of losses"},
       {"output directory that cannot be written", kGood, "", "--set output.directory=data.csv/out", 2,
        "output.directory: cannot create"},
-      {"too large for memory", "", "data: {path: huge.svm, format: libsvm}\n", "", 3,
+      {"too large for memory", "", "data: {path: huge.svm, format: libsvm, storage: dense}\n", "", 3,
        "huge.svm: 1 row x 100000000000 features need "},
   };
 }

@@ -149,6 +149,7 @@ TEST(Dataset, HugeLibsvmFeatureIndexFailsTheMemoryCheckFirst) {
   for (const std::string index : {"4000000000000", "18446744073709551615"}) {
     DatasetEntry entry = entry_for(dir.write("d.svm", "1 " + index + ":1\n0 1:2\n"));
     entry.data.format = DataFormat::libsvm;
+    entry.data.storage = FeatureStorage::dense;  // sparse storage holds it in a few bytes
     const std::string message = error_of(entry);
     EXPECT_NE(message.find("GiB of memory, but only"), std::string::npos)
         << "index " << index << ": " << message;
@@ -160,6 +161,7 @@ TEST(Dataset, ReadsLibsvm) {
   DatasetEntry entry =
       entry_for(dir.write("d.svm", "+1 1:0.5 3:2 # comment\n-1 2:1\n\n# only a comment\n+1 3:-1\n"));
   entry.data.format = DataFormat::libsvm;
+  entry.data.storage = FeatureStorage::dense;
   const Dataset d = load_dataset(entry);
   EXPECT_EQ(d.line, (std::vector<std::size_t>{1, 2, 5}));
   EXPECT_EQ(d.settings.format, DataFormat::libsvm);

@@ -26,8 +26,12 @@ Read read_for_scoring(const std::string& path, const DataReadSettings& settings,
               const std::vector<std::string>& features, bool need_labels = false) {
   Read read;
   read.summary = read_rows_to_score(path, settings, features, need_labels, [&](const ScoringRow& row) {
-    read.rows.push_back({row.line, {row.features.begin(), row.features.end()}, row.has_label,
-                         std::string(row.label)});
+    std::vector<double> values(row.features.begin(), row.features.end());
+    if (values.empty()) {  // a libsvm row comes as its nonzeros
+      values.assign(features.size(), 0.0);
+      for (const FeatureValue& x : row.nonzeros) values[x.position] = x.value;
+    }
+    read.rows.push_back({row.line, values, row.has_label, std::string(row.label)});
   });
   return read;
 }
@@ -42,10 +46,10 @@ std::string scoring_error_of(const std::function<void()>& body) {
 }
 
 DataReadSettings csv_settings(MissingPolicy missing = MissingPolicy::error) {
-  return {DataFormat::csv, ',', "y", "1", {"id"}, missing};
+  return {DataFormat::csv, ',', "y", "1", {"id"}, missing, {}};
 }
 
-DataReadSettings libsvm_settings() { return {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error}; }
+DataReadSettings libsvm_settings() { return {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error, {}}; }
 
 TEST(ScoringData, CsvFeaturesByNameWithFileLinesAndRawValues) {
   testing::TempDir dir;

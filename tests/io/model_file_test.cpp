@@ -28,7 +28,7 @@ Selection example_selection() {
   s.model.weights = Eigen::Vector3d(0.5, 0.0, -1.0);
   s.model.intercept = 0.25;
   s.threshold = {0.125, 3, 4};
-  s.data_settings = {DataFormat::csv, ';', "class", "yes", {"id"}, MissingPolicy::drop_rows};
+  s.data_settings = {DataFormat::csv, ';', "class", "yes", {"id"}, MissingPolicy::drop_rows, {}};
   s.label_values = {"yes", "no", "maybe"};
   s.training_data = {"data/toy.csv", 1234, std::string(64, 'a')};
   return s;
@@ -71,13 +71,13 @@ TEST(ModelFile, ReadsBackTheSameModel) {
   EXPECT_EQ(read.threshold.false_negatives, 4);
   const Json json = Json::parse(text);
   EXPECT_EQ(json["format"], "aumtrain-model");
-  EXPECT_EQ(json["format_version"], 1);
+  EXPECT_EQ(json["format_version"], 2);
   EXPECT_EQ(json["data"]["delimiter"], ";");
 }
 
 TEST(ModelFile, LibsvmModelsHaveNoDelimiterOrLabelColumn) {
   Selection s = example_selection();
-  s.data_settings = {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error};
+  s.data_settings = {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error, {}};
   s.label_values = {"+1", "-1"};
   s.feature_names = {"f1", "f3", "f10"};
   const std::string text = model_file_json(model_file_of(s));
@@ -100,7 +100,7 @@ TEST(ModelFile, EveryDamagedKeyIsNamed) {
   const Damage cases[] = {
       {[](Json& j) { j = Json::array(); }, "expected a JSON object"},
       {[](Json& j) { j["format"] = "onnx"; }, "key 'format': 'onnx' is not 'aumtrain-model'; this is not an aumtrain model file"},
-      {[](Json& j) { j["format_version"] = 2; }, "key 'format_version': the file has format version 2"},
+      {[](Json& j) { j["format_version"] = 3; }, "key 'format_version': the file has format version 3"},
       {[](Json& j) { j.erase("threshold"); }, "key 'threshold' is missing"},
       {[](Json& j) { j["original_units"].erase("weights"); }, "key 'original_units.weights' is missing"},
       {[](Json& j) { j["data"] = 3; }, "key 'data': expected an object, found number"},
@@ -122,7 +122,7 @@ TEST(ModelFile, EveryDamagedKeyIsNamed) {
       {[](Json& j) { j["data"]["negative_label"] = "yes"; }, "key 'data.negative_label': 'yes' is the positive label too"},
       {[](Json& j) { j["data"]["negative_label"] = "never"; }, "key 'data.negative_label': 'never' is not one of data.label_values"},
       {[](Json& j) { j["data"]["label_values"] = {"no"}; }, "key 'data.label_values': none of them is the positive label 'yes'"},
-      {[](Json& j) { j["data"]["missing"] = "impute"; }, "key 'data.missing': 'impute' is neither error nor drop_rows"},
+      {[](Json& j) { j["data"]["missing"] = "impute"; }, "key 'data.missing': 'impute' is none of error, drop_rows, category"},
       {[](Json& j) { j["training_data"]["sha256"] = "abc"; }, "key 'training_data.sha256': expected 64 lowercase hexadecimal digits"},
       {[](Json& j) { j["positive_fraction"] = 1.5; }, "key 'positive_fraction': 1.5 is not between 0 and 1"},
       {[](Json& j) { j["step_size"] = 0; }, "key 'step_size': 0 is not > 0"},
@@ -167,7 +167,7 @@ TEST(ModelFile, TextThatIsNotOneJsonObjectIsRefused) {
 
 TEST(ModelFile, LibsvmFeatureNamesMustBeIncreasingIndices) {
   Selection s = example_selection();
-  s.data_settings = {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error};
+  s.data_settings = {DataFormat::libsvm, 0, "", "+1", {}, MissingPolicy::error, {}};
   s.label_values = {"+1", "-1"};
   for (const auto& names : {std::vector<std::string>{"f1", "x", "f3"},
                             std::vector<std::string>{"f2", "f1", "f3"},

@@ -15,7 +15,12 @@
 namespace aumtrain {
 
 enum class DataFormat { csv, libsvm };
-enum class MissingPolicy { error, drop_rows };
+/// What a missing cell does: stop with an error, drop its row, or (categorical columns only)
+/// count as a level of its own.
+enum class MissingPolicy { error, drop_rows, category };
+/// How the features are held: `automatic` is sparse for libsvm and for a CSV with categorical
+/// columns, dense otherwise.
+enum class FeatureStorage { automatic, dense, sparse };
 enum class InitKind { zeros, random };
 
 /// `data:` — one dataset file and how to read it.
@@ -32,6 +37,11 @@ struct DataConfig {
   std::vector<std::string> features;     ///< empty: every column but the label
   std::vector<std::string> exclude;      ///< columns left out of the features
   MissingPolicy missing = MissingPolicy::error;
+  FeatureStorage storage = FeatureStorage::automatic;
+  /// CSV columns one-hot encoded, a 0/1 feature `column=level` per level (empty: none).
+  std::vector<std::string> categorical;
+  /// data.categorical: auto, every feature column with a cell that is not a number.
+  bool categorical_auto = false;
 };
 
 /// `split:` — how each dataset is divided, per seed.

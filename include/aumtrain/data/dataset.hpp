@@ -1,4 +1,5 @@
-// Loading a dataset: a CSV or libsvm file becomes a dense feature matrix and binary labels.
+// Loading a dataset: a CSV or libsvm file becomes a feature matrix, dense or sparse (CSR), with
+// categorical CSV columns one-hot encoded, and binary labels.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,30 @@ struct FeatureMatrix {
   const double* row(std::size_t i) const { return values.data() + i * cols; }
 };
 
+/// A matrix in compressed sparse row (CSR) form: row i's nonzeros are entries row_start[i] to
+/// row_start[i + 1] - 1 of `column` and `value`, 12 bytes per nonzero and 8 per row. Rows stay
+/// in file order; the split reorders Dataset::row_id instead (see SparseRowsView).
+struct SparseFeatureMatrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<std::int64_t> row_start{0};
+  std::vector<std::int32_t> column;
+  std::vector<double> value;
+
+  std::size_t nonzeros() const noexcept { return value.size(); }
+};
+
+/// A CSV column one-hot encoded: its levels are the features first_feature, first_feature + 1,
+/// ..., named `column=level`, in order of first appearance in the file.
+struct CategoricalColumn {
+  std::string column;
+  std::vector<std::string> levels;
+  std::size_t first_feature = 0;
+};
+
+/// The level that a missing cell of a categorical column is under data.missing: category.
+inline constexpr std::string_view kMissingLevel = "NA";
+
 /// How a dataset's file was read: what a model file records so that new data is read alike.
 struct DataReadSettings {
   DataFormat format = DataFormat::csv;
@@ -31,6 +56,9 @@ struct DataReadSettings {
   std::string positive_label = "1";
   std::vector<std::string> exclude;  ///< columns that data.exclude left out
   MissingPolicy missing = MissingPolicy::error;
+  /// The one-hot encoded columns with their levels (all the file has; a model file keeps those
+  /// its subtrain set had).
+  std::vector<CategoricalColumn> categorical;
 };
 
 /// Decides whether a label text is the positive class: equal as text, or as numbers ("1" and
@@ -55,8 +83,12 @@ struct Dataset {
   std::vector<std::string> feature_names;
   /// Features conditioned with whole-file statistics, (x - center) / scale per column, so that
   /// the later standardisation with subtrain statistics subtracts nothing large. Raw values
-  /// are center + scale * stored.
+  /// are center + scale * stored. Dense storage only (rows and cols 0 for sparse).
   FeatureMatrix features;
+  /// Sparse storage: the same, with center 0 so that no zero is filled in.
+  bool sparse = false;
+  SparseFeatureMatrix sparse_features;
+  std::size_t qid_lines = 0;  ///< libsvm lines whose qid: token was ignored
   std::vector<double> center;
   std::vector<double> scale;
   std::vector<std::uint8_t> is_positive;
@@ -73,6 +105,7 @@ struct Dataset {
   FileFingerprint fingerprint;            ///< the file's size and SHA-256 when it was read
 
   std::size_t size() const noexcept { return is_positive.size(); }
+  std::size_t feature_count() const noexcept { return feature_names.size(); }
   std::size_t positive_count() const;
 };
 
@@ -87,5 +120,17 @@ Dataset load_dataset(const DatasetEntry& entry);
 
 /// Bytes of memory the system can still give this process (MemAvailable), or 0 if unknown.
 std::size_t available_memory_bytes();
+
+/// Bytes that a dataset of `rows` x `cols` needs dense (the matrix, and per row its label, id and
+/// line, per column its name and index), and sparse with `nonzeros` (12 bytes per nonzero, 8 per
+/// row for the row offsets, the same per row and per column, and a center and scale per column).
+double dense_memory_bytes(std::size_t rows, std::size_t cols);
+double sparse_memory_bytes(std::size_t rows, std::size_t cols, std::size_t nonzeros);
+
+/// Throws DataError, naming `path`, the shape, what is needed and what is there, when `needed`
+/// bytes exceed 80% of `available` (0: unknown, never refused). `shape` describes the data
+/// ("2,000 rows x 5 features").
+void check_memory_need(const std::string& path, const std::string& shape, double needed,
+                       std::size_t available);
 
 }  // namespace aumtrain

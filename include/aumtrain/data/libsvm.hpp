@@ -23,11 +23,12 @@ struct LibsvmLine {
   std::string_view label;
   std::string_view first_token;
   std::size_t first_column = 0;  ///< 1-based byte column of the first token
+  bool has_qid = false;  ///< a `qid:` token (svmlight's query id) followed the label; it is ignored
   std::vector<LibsvmFeature> features;
 };
 
 /// Calls on_line for every line of `path` with tokens (comment-only and blank lines are
-/// skipped), in file order. Throws DataError naming file:line:column for a token that is not
+/// skipped), in file order. A `qid:` token right after the label is skipped (has_qid). Throws DataError naming file:line:column for a token that is not
 /// index:value with an index >= 1, decreasing or repeated indices and values that are not
 /// finite numbers; and when the file cannot be opened.
 void for_each_libsvm_line(const std::string& path,

@@ -39,6 +39,8 @@ struct PreparedSplit {
   /// Things the person running this should know (constant columns, an unreachable positive
   /// fraction); the application logs them.
   std::vector<std::string> warnings;
+  /// Expected things worth a line in the log: levels of categorical columns that subtrain lacks.
+  std::vector<std::string> notes;
 
   const SetRows& set(SetName name) const;
 };

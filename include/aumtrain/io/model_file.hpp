@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aumtrain/data/dataset.hpp"
+#include "aumtrain/data/scoring_data.hpp"
 #include "aumtrain/model/decision_threshold.hpp"
 #include "aumtrain/model/linear_model.hpp"
 #include "aumtrain/train/experiment.hpp"
@@ -18,7 +19,8 @@ namespace aumtrain {
 
 /// The value of the key `format`, and the format version this aumtrain writes and reads.
 inline constexpr std::string_view kModelFormat = "aumtrain-model";
-inline constexpr int kModelFormatVersion = 1;
+/// Version 2 added data.categorical and data.missing: category; version 1 files are read too.
+inline constexpr int kModelFormatVersion = 2;
 /// How aumtrain chooses the threshold (see decision_threshold()).
 inline constexpr std::string_view kThresholdRule = "min_fp_plus_fn_on_subtrain";
 
@@ -43,6 +45,8 @@ struct ModelFile {
 
   /// original.intercept + sum_j original.weights[j] * raw_features[j], summed in that order.
   double score(std::span<const double> raw_features) const;
+  /// The same for a row given by its nonzeros, in increasing feature order.
+  double score(std::span<const FeatureValue> nonzeros) const;
   bool predicts_positive(double score) const { return score > threshold.threshold; }
   /// positive_label or negative_label, as spelled in the training data.
   const std::string& predicted_label(double score) const;

@@ -5,12 +5,46 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <span>
+#include <variant>
 #include <vector>
 
 namespace aumtrain {
 
 using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixView = Eigen::Map<const RowMajorMatrix>;
+
+/// Rows of a compressed sparse row (CSR) matrix, taken through an index: row r of the view is
+/// row `order[r]` of the matrix, whose nonzeros are entries row_start[order[r]] to
+/// row_start[order[r] + 1] - 1 of `column` and `value`. The split reorders that index and never
+/// the nonzeros, so every set of every split is a view over the one matrix that was loaded.
+struct SparseRowsView {
+  Eigen::Index rows = 0;
+  Eigen::Index cols = 0;
+  const std::int64_t* row_start = nullptr;  ///< the matrix's rows + 1 offsets
+  const std::int32_t* column = nullptr;     ///< per nonzero, its column
+  const double* value = nullptr;            ///< per nonzero, its value
+  const std::uint32_t* order = nullptr;     ///< per row of the view, its row in the matrix
+
+  std::int64_t begin(Eigen::Index r) const { return row_start[order[r]]; }
+  std::int64_t end(Eigen::Index r) const { return row_start[order[r] + 1]; }
+};
+
+/// The stored features of a set of rows, dense or sparse: what the products of the linear model
+/// take, so that the objective is the one place that holds either kind.
+class FeatureRows {
+ public:
+  FeatureRows(const MatrixView& dense) : rows_(dense) {}  // NOLINT: a view converts implicitly
+  FeatureRows(const SparseRowsView& sparse) : rows_(sparse) {}  // NOLINT
+
+  Eigen::Index rows() const;
+  Eigen::Index cols() const;
+  bool is_sparse() const noexcept { return std::holds_alternative<SparseRowsView>(rows_); }
+  const MatrixView& dense() const { return std::get<MatrixView>(rows_); }
+  const SparseRowsView& sparse() const { return std::get<SparseRowsView>(rows_); }
+
+ private:
+  std::variant<MatrixView, SparseRowsView> rows_;
+};
 
 /// How the model sees a stored feature value z: x_model = multiplier * z + offset. The model's
 /// own standardisation, in the file's units, is x_model = (x_raw - mean) / sd (mean 0 and sd 1
@@ -37,6 +71,12 @@ struct LinearModel {
   /// threads; the same bits for any number of threads.
   void scores(const MatrixView& features, const FeatureMap& map, std::span<double> out,
               int threads = 1) const;
+  /// The same on sparse rows: each row sums its nonzeros in stored order, blocks of rows on up
+  /// to `threads` threads, so the bits do not depend on the number of threads either.
+  void scores(const SparseRowsView& features, const FeatureMap& map, std::span<double> out,
+              int threads = 1) const;
+  void scores(const FeatureRows& features, const FeatureMap& map, std::span<double> out,
+              int threads = 1) const;
 };
 
 /// The gradient of a loss in the model's parameters, given dL/dscores `score_gradient` on the
@@ -45,6 +85,20 @@ struct LinearModel {
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
+/// The same on sparse rows. X^T g is summed per fixed block of rows into a column-by-block table
+/// added in block order when that table is small (at most kSparsePartialSumsLimit doubles,
+/// and no more of them than the rows' nonzeros); otherwise on one thread in row order. Either
+/// choice depends on the data alone, so the bits do not depend on the number of threads.
+void parameter_gradient(const SparseRowsView& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads = 1);
+void parameter_gradient(const FeatureRows& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads = 1);
+
+/// The most doubles (columns x blocks of rows) that the sparse X^T g product keeps as per-block
+/// partial sums: 2^24, 128 MiB.
+inline constexpr std::int64_t kSparsePartialSumsLimit = std::int64_t{1} << 24;
 
 /// The model in the file's units: weights w / sd and intercept b - sum(w * mean / sd).
 LinearModel to_original_units(const LinearModel& model, const FeatureMap& map);

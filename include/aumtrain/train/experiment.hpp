@@ -75,6 +75,8 @@ const RunRecord* select_best_run(const std::vector<const RunRecord*>& runs);
 struct ExperimentEvents {
   std::function<void(const Dataset&)> dataset_loaded;
   std::function<void(const std::string&)> warning;
+  /// Expected things worth a line in the log (PreparedSplit::notes).
+  std::function<void(const std::string&)> note;
   std::function<void(const RunRecord&)> run_finished;
   /// Before the runs of each (dataset, positive fraction, seed) group: the dataset with its rows
   /// in the split's order, and the split.

@@ -1,6 +1,7 @@
 // The objective of training: a loss of scores, composed with the linear model, the feature map
 // and the rows of each set. It is the one place that touches the feature matrix, so that the
-// optimizers and the trainer see only scores, score-space gradients and parameter vectors.
+// optimizers and the trainer see only scores, score-space gradients and parameter vectors, and
+// the one place that holds the rows as either dense or sparse (FeatureRows).
 #pragma once
 
 #include <span>
@@ -16,7 +17,7 @@ namespace aumtrain {
 
 /// The examples of one set as the trainer sees them: rows of stored features and labels.
 struct LabeledRows {
-  MatrixView features;
+  FeatureRows features;  ///< dense or sparse
   const BinaryTargets* targets;
 };
 
