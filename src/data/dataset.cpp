@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -484,8 +485,14 @@ void sort_unique(std::vector<std::size_t>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
+// Indices up to this are noted in a bitmap while scanning (16 MiB at most); larger ones in a
+// list that is sorted and made unique whenever it has doubled.
+constexpr std::size_t kIndexBitmapLimit = std::size_t{1} << 27;
+
 LibsvmShape scan_libsvm(const std::string& path) {
   LibsvmShape shape;
+  std::vector<std::uint64_t> seen;  // bit i: index i has a nonzero
+  std::vector<std::size_t> large;   // indices beyond the bitmap's reach
   std::size_t distinct = 0;  // size after the last sort_unique: the list grows to twice that at most
   for_each_libsvm_line(path, [&](const LibsvmLine& line) {
     if (line.label.empty()) throw_unlabelled_libsvm_line(path, line);
@@ -494,14 +501,25 @@ LibsvmShape scan_libsvm(const std::string& path) {
     for (const auto& [index, value] : line.features) {
       if (value == 0) continue;
       ++shape.nonzeros;
-      shape.indices.push_back(index);
+      if (index < kIndexBitmapLimit) {
+        if (index / 64 >= seen.size()) seen.resize(std::max(index / 64 + 1, 2 * seen.size()), 0);
+        seen[index / 64] |= std::uint64_t{1} << (index % 64);
+      } else {
+        large.push_back(index);
+      }
     }
-    if (shape.indices.size() > 2 * distinct + 4096) {
-      sort_unique(shape.indices);
-      distinct = shape.indices.size();
+    if (large.size() > 2 * distinct + 4096) {
+      sort_unique(large);
+      distinct = large.size();
     }
   });
-  sort_unique(shape.indices);
+  sort_unique(large);
+  for (std::size_t word = 0; word < seen.size(); ++word) {
+    for (std::uint64_t bits = seen[word]; bits != 0; bits &= bits - 1) {
+      shape.indices.push_back(word * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+    }
+  }
+  shape.indices.insert(shape.indices.end(), large.begin(), large.end());
   return shape;
 }
 
@@ -554,14 +572,29 @@ Dataset load_libsvm_sparse(const DatasetEntry& entry) {
   dataset.is_positive.reserve(shape.rows);
   dataset.line.reserve(shape.rows);
   const PositiveLabel positive(config.positive_label);
+  // Index -> column by direct lookup (4 bytes per index up to the largest) when that costs at
+  // most 4 MiB or 1 byte per nonzero, else by binary search.
+  std::vector<std::int32_t> column_of_index;
+  if (shape.indices.back() <= std::max<std::size_t>(shape.nonzeros / 4, 1 << 20)) {
+    column_of_index.assign(shape.indices.back() + 1, -1);
+    for (std::size_t k = 0; k < shape.indices.size(); ++k) {
+      column_of_index[shape.indices[k]] = position[k];
+    }
+  }
+  const auto column_of = [&](std::size_t index) -> std::int32_t {
+    if (!column_of_index.empty()) {
+      return index < column_of_index.size() ? column_of_index[index] : -1;
+    }
+    const auto place = std::lower_bound(shape.indices.begin(), shape.indices.end(), index);
+    if (place == shape.indices.end() || *place != index) return -1;  // the file changed
+    return position[static_cast<std::size_t>(place - shape.indices.begin())];
+  };
   for_each_libsvm_line(config.path, [&](const LibsvmLine& line) {
     if (dataset.line.size() == shape.rows) return;  // the file grew since pass 1
     dataset.line.push_back(line.number);
     for (const auto& [index, value] : line.features) {
       if (value == 0) continue;
-      const auto place = std::lower_bound(shape.indices.begin(), shape.indices.end(), index);
-      if (place == shape.indices.end() || *place != index) continue;  // the file changed
-      const std::int32_t column = position[static_cast<std::size_t>(place - shape.indices.begin())];
+      const std::int32_t column = column_of(index);
       if (column < 0) continue;
       m.column.push_back(column);
       m.value.push_back(value);

@@ -14,18 +14,24 @@
 namespace aumtrain {
 namespace {
 
+// The white space of the C locale, without a call per character.
+constexpr bool is_libsvm_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 // Whitespace-separated tokens of a libsvm line, with their 1-based columns; '#' starts a comment.
-std::vector<std::pair<std::string_view, std::size_t>> libsvm_tokens(const std::string& line) {
-  std::vector<std::pair<std::string_view, std::size_t>> tokens;
+// Fills `tokens`, whose storage is reused from line to line.
+void libsvm_tokens(const std::string& line,
+                   std::vector<std::pair<std::string_view, std::size_t>>& tokens) {
+  tokens.clear();
   std::size_t pos = 0;
   const std::size_t end = std::min(line.find('#'), line.size());
   while (pos < end) {
-    while (pos < end && std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
+    while (pos < end && is_libsvm_space(line[pos])) ++pos;
     const std::size_t start = pos;
-    while (pos < end && !std::isspace(static_cast<unsigned char>(line[pos]))) ++pos;
+    while (pos < end && !is_libsvm_space(line[pos])) ++pos;
     if (pos > start) tokens.emplace_back(std::string_view(line).substr(start, pos - start), start + 1);
   }
-  return tokens;
 }
 
 // Parses one index:value token that must come after index `previous`.
@@ -64,9 +70,10 @@ void for_each_libsvm_line(const std::string& path,
   }
   std::string text;
   LibsvmLine line;
+  std::vector<std::pair<std::string_view, std::size_t>> tokens;
   for (std::size_t number = 1; std::getline(in, text); ++number) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
-    const auto tokens = libsvm_tokens(text);
+    libsvm_tokens(text, tokens);
     if (tokens.empty()) continue;
     line.number = number;
     line.first_token = tokens.front().first;

@@ -17,6 +17,11 @@ std::unique_ptr<Loss> make_loss(const LossSpec& spec, int threads) {
   return Registry<LossMaker>::instance().get(spec.name, "loss", "losses")(spec, threads);
 }
 
+bool Loss::gradient(std::span<const double> scores, const BinaryTargets& targets,
+                    std::span<double> gradient) {
+  return std::isfinite(value_and_gradient(scores, targets, gradient));
+}
+
 double softplus(double x) noexcept {
   return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
 }

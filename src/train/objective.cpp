@@ -39,6 +39,11 @@ double LinearObjective::value_and_score_gradient(SetName set, std::span<const do
   return loss_->value_and_gradient(scores, targets(set), score_gradient);
 }
 
+bool LinearObjective::score_gradient(SetName set, std::span<const double> scores,
+                                     std::span<double> score_gradient) {
+  return loss_->gradient(scores, targets(set), score_gradient);
+}
+
 void LinearObjective::parameter_gradient(std::span<const double> score_gradient,
                                          LinearModel& gradient) const {
   aumtrain::parameter_gradient(data_.subtrain.features, feature_map(), score_gradient,

@@ -170,7 +170,7 @@ TEST(Config, ResolvedYamlReadsBackTheSame) {
 TEST(Config, ShippedConfigsLoad) {
   namespace fs = std::filesystem;
   const fs::path source = AUMTRAIN_SOURCE_DIR;
-  for (const char* name : {"compare", "breast_cancer", "sonar", "ionosphere", "pima"}) {
+  for (const char* name : {"compare", "breast_cancer", "sonar", "ionosphere", "pima", "house_votes_84"}) {
     const std::string path = (source / "configs" / (std::string(name) + ".yaml")).string();
     ExperimentConfig c;
     ASSERT_NO_THROW(c = load_config(path, {})) << path;

@@ -33,6 +33,12 @@ class Loss {
   /// Non-const: a loss may keep a workspace that it reuses between calls.
   virtual double value_and_gradient(std::span<const double> scores, const BinaryTargets& targets,
                                     std::span<double> gradient) = 0;
+
+  /// dL/dscores alone, into `gradient`, the same bits as value_and_gradient writes; returns
+  /// whether L(scores) is finite. For losses whose value costs more than their gradient (the
+  /// line search along a ray needs only slopes).
+  virtual bool gradient(std::span<const double> scores, const BinaryTargets& targets,
+                        std::span<double> gradient);
 };
 
 /// Makes a loss from its spec; `threads` is how many threads it may use.
@@ -69,6 +75,8 @@ class LogisticLoss final : public Loss {
   bool learns_intercept() const override { return true; }
   double value_and_gradient(std::span<const double> scores, const BinaryTargets& targets,
                             std::span<double> gradient) override;
+  bool gradient(std::span<const double> scores, const BinaryTargets& targets,
+                std::span<double> gradient) override;
 };
 
 /// Class-balanced logistic loss: the mean of the two per-class mean losses, so each class
@@ -79,6 +87,8 @@ class BalancedLogisticLoss final : public Loss {
   bool learns_intercept() const override { return true; }
   double value_and_gradient(std::span<const double> scores, const BinaryTargets& targets,
                             std::span<double> gradient) override;
+  bool gradient(std::span<const double> scores, const BinaryTargets& targets,
+                std::span<double> gradient) override;
 };
 
 /// Squared hinge loss over all (positive, negative) pairs, (m - (f_p - f_q))_+^2 averaged over

@@ -64,6 +64,10 @@ class LinearObjective {
   double value_and_score_gradient(SetName set, std::span<const double> scores,
                                   std::span<double> score_gradient);
 
+  /// dL/dscores on a set alone (the same bits as value_and_score_gradient writes); returns
+  /// whether the loss there is finite.
+  bool score_gradient(SetName set, std::span<const double> scores, std::span<double> score_gradient);
+
   /// The gradient in the parameters, from dL/dscores on subtrain (one X^T g product): weights
   /// through the feature map (constant columns stay 0), and the intercept's when the loss learns
   /// one (0 otherwise).

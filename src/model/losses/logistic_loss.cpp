@@ -16,6 +16,17 @@ double LogisticLoss::value_and_gradient(std::span<const double> scores,
                                         [&](std::size_t i) { return targets.weight_of(i) / total; });
 }
 
+bool LogisticLoss::gradient(std::span<const double> scores, const BinaryTargets& targets,
+                            std::span<double> gradient) {
+  loss_detail::check_sizes("logistic", scores, targets, gradient);
+  const double total = targets.positive_weight + targets.negative_weight;
+  if (!(total > 0)) {
+    throw DataError("the logistic loss needs at least one example with positive weight");
+  }
+  return loss_detail::weighted_logistic_gradient(
+      scores, targets, gradient, [&](std::size_t i) { return targets.weight_of(i) / total; });
+}
+
 }  // namespace aumtrain
 
 AUMTRAIN_REGISTER_LOSS(logistic, "logistic", [](const aumtrain::LossSpec&, int) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -44,6 +45,22 @@ double weighted_logistic(std::span<const double> scores, const BinaryTargets& ta
     gradient[i] = -z * share * sigmoid(-z * scores[i]);
   }
   return loss;
+}
+
+/// The gradient of weighted_logistic alone, without the logarithms of the value: whether the
+/// value is finite follows from sum_i c_i max(-z_i s_i, 0), which it exceeds by at most log 2.
+template <class ShareOf>
+bool weighted_logistic_gradient(std::span<const double> scores, const BinaryTargets& targets,
+                                std::span<double> gradient, ShareOf share_of) {
+  double linear_part = 0.0;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const double z = targets.is_positive[i] ? 1.0 : -1.0;
+    const double share = share_of(i);
+    const double margin = -z * scores[i];
+    linear_part += share * (margin > 0 || std::isnan(margin) ? margin : 0.0);
+    gradient[i] = -z * share * sigmoid(margin);
+  }
+  return std::isfinite(linear_part);
 }
 
 }  // namespace aumtrain::loss_detail

@@ -58,13 +58,22 @@ class RayLoss {
   // which for a convex phi means "past the minimum".
   double derivative(double t) {
     for (std::size_t i = 0; i < trial_.size(); ++i) trial_[i] = scores_[i] + t * rate_[i];
-    const double value = objective_->value_and_score_gradient(set_, trial_, gradient_);
-    const double slope = dot(gradient_, rate_);
-    if (!std::isfinite(value) || !std::isfinite(slope)) return std::numeric_limits<double>::infinity();
-    return slope;
+    const bool finite = objective_->score_gradient(set_, trial_, gradient_);
+    return slope_of(finite, gradient_);
+  }
+
+  // phi'(0) from dL/dscores already known at the ray's start.
+  double derivative_at_start(bool finite_loss, std::span<const double> score_gradient) const {
+    return slope_of(finite_loss, score_gradient);
   }
 
  private:
+  double slope_of(bool finite_loss, std::span<const double> score_gradient) const {
+    const double slope = dot(score_gradient, rate_);
+    if (!finite_loss || !std::isfinite(slope)) return std::numeric_limits<double>::infinity();
+    return slope;
+  }
+
   LinearObjective* objective_;
   SetName set_;
   std::span<const double> scores_, rate_;
@@ -184,7 +193,11 @@ class LineSearchDescent final : public Optimizer {
     rate_.resize(scores.size());
     objective.scores(set, direction_, rate_);
     RayLoss phi(objective, set, scores, rate_);
-    const double slope_at_zero = phi.derivative(0.0);
+    // On subtrain the trainer has just computed dL/dscores at these scores.
+    const double slope_at_zero =
+        set == SetName::subtrain
+            ? phi.derivative_at_start(std::isfinite(state.loss), state.score_gradient)
+            : phi.derivative(0.0);
     if (!(slope_at_zero < 0)) {
       return converged(state, fmt::format("the loss on {} does not decrease along minus the "
                                           "gradient",
