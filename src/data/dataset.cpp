@@ -295,11 +295,15 @@ Dataset load_csv(const DatasetEntry& entry) {
   std::vector<double> row(m.cols);
   while (reader.next_record(fields)) {
     if (fields.size() != names.size()) {
+      // A long row is located at its first surplus field; a short one at its line.
+      const std::string where =
+          fields.size() > names.size()
+              ? reader.location(fields[names.size()]).to_string()
+              : fmt::format("{}:{}", config.path, fields.front().line);
       throw DataError(fmt::format(
-          "{}:{}: this row has {} fields but the header has {}; every row needs one field per "
+          "{}: this row has {} fields but the header has {}; every row needs one field per "
           "column (a field that holds the delimiter {} must be quoted)",
-          config.path, fields.front().line, fields.size(), names.size(),
-          delimiter_name(reader.delimiter())));
+          where, fields.size(), names.size(), delimiter_name(reader.delimiter())));
     }
     bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
     const CsvField& label = fields[label_index];
