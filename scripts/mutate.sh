@@ -22,8 +22,10 @@ shopt -u patsub_replacement 2>/dev/null || true  # '&' in a replacement is just 
 #   # what the bug is (any number of comment lines)
 #   - the exact code to replace: it must occur exactly once in FILE
 #   + what replaces it
-# Patterns are single lines of code without their indentation. Keep each mutation the smallest
-# edit that makes a real bug (not an equivalent program), and name it after what it breaks.
+# Patterns are single lines of code without their indentation; FILE is a source of the core
+# library (aumtrain_core). Keep each mutation the smallest edit that makes a real bug (not an
+# equivalent program), and name it after what it breaks. README.md, "Mutation catalogue", says
+# how to add one.
 catalogue() {
   cat <<'CATALOGUE'
 mutation kernel-fn-rate-over-negatives src/core/aum_kernel.cpp
@@ -282,6 +284,11 @@ mutated_file=""
 object_of() { echo "$build/CMakeFiles/aumtrain_core.dir/$1.o"; }
 apply_mutation() {
   local k=$1 file=${files[k]} content
+  if [[ ! -f $(object_of "$file") ]]; then
+    echo "mutate.sh: mutation ${names[k]}: $file is not compiled into the core library" \
+      "(aumtrain_core), the only code the catalogue mutates" >&2
+    exit 1
+  fi
   mkdir -p "$saved_dir"
   cp -p "$file" "$saved_dir/source"
   cp -p "$(object_of "$file")" "$saved_dir/object"
@@ -358,67 +365,72 @@ first_names() {
   fi
 }
 
-parse_catalogue
-case "${1:-}" in
-  --list)
-    for k in "${!names[@]}"; do printf '%-45s %-50s %s\n' "${names[k]}" "${files[k]}" "${descriptions[k]}"; done
-    exit 0 ;;
-  --check)
+row() { printf '| %-2s | %-42s | %-50s | %s |\n' "$@"; }
+
+# The whole run is one function, read before it starts: editing this file while it runs is safe.
+main() {
+  parse_catalogue
+  case "${1:-}" in
+    --list)
+      for k in "${!names[@]}"; do printf '%-45s %-50s %s\n' "${names[k]}" "${files[k]}" "${descriptions[k]}"; done
+      exit 0 ;;
+    --check)
+      selected=("${!names[@]}")
+      if ! check_entries; then echo "mutate.sh: fix the catalogue" >&2; exit 1; fi
+      echo "mutate.sh: all ${#names[@]} patterns match exactly once"
+      exit 0 ;;
+    -*) echo "usage: scripts/mutate.sh [--list | --check | NAME...]" >&2; exit 2 ;;
+  esac
+  selected=()
+  if (($# == 0)); then
     selected=("${!names[@]}")
-    if ! check_entries; then echo "mutate.sh: fix the catalogue" >&2; exit 1; fi
-    echo "mutate.sh: all ${#names[@]} patterns match exactly once"
-    exit 0 ;;
-  -*) echo "usage: scripts/mutate.sh [--list | --check | NAME...]" >&2; exit 2 ;;
-esac
-selected=()
-if (($# == 0)); then
-  selected=("${!names[@]}")
-else
-  for wanted in "$@"; do
-    found=""
-    for k in "${!names[@]}"; do [[ ${names[k]} == "$wanted" ]] && found=$k; done
-    [[ -n $found ]] || { echo "mutate.sh: no mutation named '$wanted' (--list lists them)" >&2; exit 2; }
-    selected+=("$found")
-  done
-fi
-check_entries || { echo "mutate.sh: fix the catalogue first" >&2; exit 1; }
-
-start=$SECONDS
-echo "mutate.sh: building $build/ (unmutated) and running its tests"
-configure_and_build || { tail -n 30 "$build/mutate-build.log" >&2; echo "mutate.sh: the unmutated build fails" >&2; exit 1; }
-baseline_start=$SECONDS
-if ! run_tests; then
-  echo "mutate.sh: the tests fail without any mutation: $(first_names "$failed")" >&2
-  exit 1
-fi
-baseline=$((SECONDS - baseline_start))
-# A mutant that makes a test loop forever is stopped well after the suite's usual time.
-test_seconds_limit=$((5 * baseline + 60))
-echo "mutate.sh: built and tested in $((SECONDS - start)) s (the tests alone: $baseline s)"
-
-row() { printf '| %-2s | %-42s | %-46s | %s |\n' "$@"; }
-row "#" "mutation" "file" "killed by"
-row "--" "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..46})" "---------"
-survived=0 broken=0 number=0
-for k in "${selected[@]}"; do
-  number=$((number + 1))
-  apply_mutation "$k"
-  if ! cmake --build "$build" --target aumtrain_tests -j2 >"$build/mutate-build.log" 2>&1; then
-    result="DOES NOT COMPILE (see the catalogue entry)"
-    broken=$((broken + 1))
-  elif run_tests; then
-    result="SURVIVED"
-    survived=$((survived + 1))
   else
-    result=$(first_names "$failed")
+    for wanted in "$@"; do
+      found=""
+      for k in "${!names[@]}"; do [[ ${names[k]} == "$wanted" ]] && found=$k; done
+      [[ -n $found ]] || { echo "mutate.sh: no mutation named '$wanted' (--list lists them)" >&2; exit 2; }
+      selected+=("$found")
+    done
   fi
-  restore
-  row "$number" "${names[k]}" "${files[k]}" "$result"
-done
-# Relink from the original objects, so that build-mutate/ holds the unmutated programs.
-cmake --build "$build" --target aumtrain_tests -j2 >"$build/mutate-build.log" 2>&1
+  check_entries || { echo "mutate.sh: fix the catalogue first" >&2; exit 1; }
 
-total=${#selected[@]}
-echo "mutate.sh: $((total - survived - broken)) of $total mutations killed, $survived survived," \
-  "$broken did not compile; $((SECONDS - start)) s in all"
-((survived == 0 && broken == 0))
+  start=$SECONDS
+  echo "mutate.sh: building $build/ (unmutated) and running its tests"
+  configure_and_build || { tail -n 30 "$build/mutate-build.log" >&2; echo "mutate.sh: the unmutated build fails" >&2; exit 1; }
+  baseline_start=$SECONDS
+  if ! run_tests; then
+    echo "mutate.sh: the tests fail without any mutation: $(first_names "$failed")" >&2
+    exit 1
+  fi
+  baseline=$((SECONDS - baseline_start))
+  # A mutant that makes a test loop forever is stopped well after the suite's usual time.
+  test_seconds_limit=$((5 * baseline + 60))
+  echo "mutate.sh: built and tested in $((SECONDS - start)) s (the tests alone: $baseline s)"
+
+  row "#" "mutation" "file" "killed by"
+  row "--" "$(printf -- '-%.0s' {1..42})" "$(printf -- '-%.0s' {1..50})" "---------"
+  survived=0 broken=0 number=0
+  for k in "${selected[@]}"; do
+    number=$((number + 1))
+    apply_mutation "$k"
+    if ! cmake --build "$build" --target aumtrain_tests -j2 >"$build/mutate-build.log" 2>&1; then
+      result="DOES NOT COMPILE (see the catalogue entry)"
+      broken=$((broken + 1))
+    elif run_tests; then
+      result="SURVIVED"
+      survived=$((survived + 1))
+    else
+      result=$(first_names "$failed")
+    fi
+    restore
+    row "$number" "${names[k]}" "${files[k]}" "$result"
+  done
+  # Relink from the original objects, so that build-mutate/ holds the unmutated programs.
+  cmake --build "$build" --target aumtrain_tests -j2 >"$build/mutate-build.log" 2>&1
+
+  total=${#selected[@]}
+  echo "mutate.sh: $((total - survived - broken)) of $total mutations killed, $survived survived," \
+    "$broken did not compile; $((SECONDS - start)) s in all"
+  ((survived == 0 && broken == 0))
+}
+main "$@"
