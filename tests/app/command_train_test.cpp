@@ -94,7 +94,8 @@ TEST(CommandCompare, WritesEveryOutput) {
   std::map<std::string, int> unused;
   const auto splits = testing::read_csv(run / "splits.csv");
   ASSERT_FALSE(splits.empty());
-  EXPECT_EQ(splits[0], (std::vector<std::string>{"dataset", "positive_fraction", "seed", "line", "set"}));
+  EXPECT_EQ(splits[0],
+            (std::vector<std::string>{"dataset", "positive_fraction", "seed", "line", "set"}));
   for (std::size_t r = 1; r < splits.size(); ++r) {
     const auto& row = splits[r];
     ASSERT_EQ(row.size(), 5u) << "splits.csv row " << r;

@@ -251,7 +251,8 @@ TEST(AumKernelProperties, RandomTiedScoresRadixPath) {
 TEST(AumKernelProperties, RatesUseEachClasssOwnTotalOnUnbalancedData) {
   std::size_t unbalanced = 0;
   for (unsigned seed = 1; seed <= 60; ++seed) {
-    auto problem = random_problem(seed, 6 + seed % 40, 2 + static_cast<int>(seed % 9), seed % 2 == 0);
+    auto problem =
+        random_problem(seed, 6 + seed % 40, 2 + static_cast<int>(seed % 9), seed % 2 == 0);
     // About one positive in four, and at least one of each class.
     for (std::size_t i = 0; i < problem.labels.size(); ++i) problem.labels[i] = i % 4 == 1;
     double positive_total = 0, negative_total = 0;
@@ -281,8 +282,8 @@ TEST(AumKernelProperties, RatesUseEachClasssOwnTotalOnUnbalancedData) {
       const double up = testing::brute_force_aum_of_labels(moved, problem.labels, problem.weights,
                                                            Denominator::rate);
       moved[i] = problem.scores[i] - h;
-      const double down = testing::brute_force_aum_of_labels(moved, problem.labels,
-                                                             problem.weights, Denominator::rate);
+      const double down = testing::brute_force_aum_of_labels(moved, problem.labels, problem.weights,
+                                                             Denominator::rate);
       moved[i] = problem.scores[i];
       EXPECT_NEAR(gradient[i], 0.5 * ((up - expected) / h + (expected - down) / h), 1e-9)
           << what << ", example " << i;

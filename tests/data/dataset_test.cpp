@@ -132,11 +132,12 @@ TEST(Dataset, ARowWithTooManyFieldsIsLocatedAtItsFirstSurplusField) {
   testing::TempDir dir;
   struct Case {
     const char* content;
-    const char* label;  // data.label; empty: the last column
+    const char* label;     // data.label; empty: the last column
     std::string expected;  // after the path
   };
-  const std::string rest = " but the header has 3; every row needs one field per column (a field "
-                           "that holds the delimiter ',' must be quoted)";
+  const std::string rest =
+      " but the header has 3; every row needs one field per column (a field that holds the "
+      "delimiter ',' must be quoted)";
   const Case cases[] = {
       {"a,b,y\n1,2,1\n3,4,0,9\n", "", ":3:7: this row has 4 fields" + rest},
       {"a,b,y\n1,2,1\n3,4,0,\n", "", ":3:7: this row has 4 fields" + rest},

@@ -27,7 +27,9 @@ std::vector<ReadLine> read_lines(const std::string& path) {
   std::vector<ReadLine> lines;
   for_each_libsvm_line(path, [&](const LibsvmLine& line) {
     ReadLine copy{line.number, std::string(line.label), line.first_column, {}};
-    for (const auto& feature : line.features) copy.features.emplace_back(feature.index, feature.value);
+    for (const auto& feature : line.features) {
+      copy.features.emplace_back(feature.index, feature.value);
+    }
     lines.push_back(copy);
   });
   return lines;

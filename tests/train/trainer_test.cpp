@@ -194,8 +194,9 @@ TEST(Trainer, AFlatTopOfValidationAucSelectsItsFirstIterationAndPatienceCountsFr
   // positive, so validation AUC is 1 from iteration 1 on. The first step, worked by hand: at
   // s = 0 each example's dL/ds is -z / (2 n), so dL/dw = -(1 + 2 + 3 + 1 + 2 + 3) / 12 = -1, the
   // intercept's derivative is 0, and a step of 0.5 gives w = 0.5.
-  const Toy toy{separated_set({-1, -2, -3}, {1, 2, 3}), separated_set({-2, -0.5, -1}, {0.3, 1, 2.5}),
-                separated_set({-1, -0.2}, {0.1, 4}), FeatureMap::identity(1)};
+  const Toy toy{separated_set({-1, -2, -3}, {1, 2, 3}),
+                separated_set({-2, -0.5, -1}, {0.3, 1, 2.5}), separated_set({-1, -0.2}, {0.1, 4}),
+                FeatureMap::identity(1)};
   LogisticLoss loss;
   TrainerParams params;
   params.max_iterations = 40;
