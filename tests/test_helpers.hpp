@@ -19,10 +19,10 @@
 
 namespace aumtrain::testing {
 
-/// AUM as the integral of min(FP, FN) over the threshold, evaluating FP and FN at the middle of
-/// every interval by direct sums over all examples: O(N^2), independent of the kernel.
-inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& diffs,
-                              Denominators denominators) {
+/// The integral over the threshold t of min_at(t), a function that is constant between
+/// consecutive distinct thresholds -s_i and is evaluated at the middle of each such interval.
+template <class MinAt>
+double integral_between_thresholds(std::span<const double> scores, MinAt&& min_at) {
   std::vector<double> thresholds;
   for (double s : scores) thresholds.push_back(-s);
   std::sort(thresholds.begin(), thresholds.end());
@@ -30,15 +30,47 @@ inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& 
   double area = 0;
   for (std::size_t k = 0; k + 1 < thresholds.size(); ++k) {
     const double middle = 0.5 * (thresholds[k] + thresholds[k + 1]);
+    area += min_at(middle) * (thresholds[k + 1] - thresholds[k]);
+  }
+  return area;
+}
+
+/// AUM as the integral of min(FP, FN) over the threshold, evaluating FP and FN at the middle of
+/// every interval by direct sums over all examples: O(N^2), independent of the kernel.
+inline double brute_force_aum(std::span<const double> scores, const ErrorDiffs& diffs,
+                              Denominators denominators) {
+  return integral_between_thresholds(scores, [&](double middle) {
     double fp = 0, fn = 0;
     for (std::size_t i = 0; i < scores.size(); ++i) {
       if (-scores[i] < middle) fp += diffs.diff(i).fp;
       if (-scores[i] > middle) fn += diffs.diff(i).fn;
     }
-    area += std::min(fp / denominators.fp, fn / denominators.fn) *
-            (thresholds[k + 1] - thresholds[k]);
+    return std::min(fp / denominators.fp, fn / denominators.fn);
+  });
+}
+
+/// AUM from the labels (1 positive, anything else negative) and weights (empty: all 1) alone,
+/// as brute_force_aum does but with no ErrorDiffs: FP sums the weights of the negatives below
+/// the threshold and FN those of the positives above it, each divided, for the rate denominator,
+/// by its own class's total weight summed here (FP by the negatives', FN by the positives').
+/// Checks the error diffs and the denominators as well as the kernel.
+inline double brute_force_aum_of_labels(std::span<const double> scores,
+                                        std::span<const double> labels,
+                                        std::span<const double> weights, Denominator denominator) {
+  auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  double positive_total = 0, negative_total = 0;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    (labels[i] == 1.0 ? positive_total : negative_total) += weight(i);
   }
-  return area;
+  const bool rate = denominator == Denominator::rate;
+  return integral_between_thresholds(scores, [&](double middle) {
+    double fp = 0, fn = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (labels[i] != 1.0 && -scores[i] < middle) fp += weight(i);
+      if (labels[i] == 1.0 && -scores[i] > middle) fn += weight(i);
+    }
+    return std::min(rate ? fp / negative_total : fp, rate ? fn / positive_total : fn);
+  });
 }
 
 /// AUM and the left and right derivatives by the formulas of docs/math.md

@@ -331,11 +331,14 @@ bool read_feature_cells(const CsvReader& reader, const std::vector<CsvField>& fi
 void check_field_count(const CsvReader& reader, const std::vector<CsvField>& fields,
                        std::size_t expected) {
   if (fields.size() != expected) {
+    // A long row is located at its first surplus field; a short one at its line.
+    const std::string where = fields.size() > expected
+                                  ? reader.location(fields[expected]).to_string()
+                                  : fmt::format("{}:{}", reader.path(), fields.front().line);
     throw DataError(fmt::format(
-        "{}:{}: this row has {} fields but the header has {}; every row needs one field per "
+        "{}: this row has {} fields but the header has {}; every row needs one field per "
         "column (a field that holds the delimiter {} must be quoted)",
-        reader.path(), fields.front().line, fields.size(), expected,
-        delimiter_name(reader.delimiter())));
+        where, fields.size(), expected, delimiter_name(reader.delimiter())));
   }
 }
 

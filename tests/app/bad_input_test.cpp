@@ -31,6 +31,8 @@ std::vector<BadInput> cases() {
       {"header only", "a,b,label\n", "", "", 3, "FILE: the file has a header but no data rows"},
       {"ragged row", "a,b,label\n1,2,1\n3,0\n", "", "", 3,
        "FILE:3: this row has 2 fields but the header has 3"},
+      {"row with too many fields", "a,b,label\n1,2,1\n3,4,0,9\n", "", "", 3,
+       "FILE:3:7: this row has 4 fields but the header has 3"},
       {"non-numeric cell", "a,b,label\n1,2,1\n3,x,0\n", "", "", 3,
        "FILE:3:3: column 'b': 'x' is not a number"},
       {"missing value", "a,b,label\n1,2,1\n3,NA,0\n", "", "", 3,

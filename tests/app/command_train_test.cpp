@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -87,6 +88,31 @@ TEST(CommandCompare, WritesEveryOutput) {
   EXPECT_NE(curves.find("\nsonar,NA,1,aum.rate,constant,0.1,0,,validation,auc,0.5\n"),
             std::string::npos);
   EXPECT_NE(curves.find("\npima,0.2,2,logistic,constant,1,20,1,test,loss,"), std::string::npos);
+  // Subsampling positives to 0.2 leaves the test set as it is: the same rows as the split of the
+  // same seed as-is, while subtrain and validation give up positives (`unused`).
+  std::map<std::string, std::vector<std::string>> test_lines;  // dataset,seed,fraction -> lines
+  std::map<std::string, int> unused;
+  const auto splits = testing::read_csv(run / "splits.csv");
+  ASSERT_FALSE(splits.empty());
+  EXPECT_EQ(splits[0],
+            (std::vector<std::string>{"dataset", "positive_fraction", "seed", "line", "set"}));
+  for (std::size_t r = 1; r < splits.size(); ++r) {
+    const auto& row = splits[r];
+    ASSERT_EQ(row.size(), 5u) << "splits.csv row " << r;
+    const std::string group = row[0] + "," + row[2] + "," + row[1];
+    if (row[4] == "test") test_lines[group].push_back(row[3]);
+    unused[group] += row[4] == "unused";
+  }
+  for (const char* dataset : {"sonar", "pima"}) {
+    for (const char* seed : {"1", "2"}) {
+      const std::string as_is = std::string(dataset) + "," + seed + ",NA";
+      const std::string subsampled = std::string(dataset) + "," + seed + ",0.2";
+      EXPECT_FALSE(test_lines[as_is].empty()) << as_is;
+      EXPECT_EQ(test_lines[subsampled], test_lines[as_is]) << subsampled;
+      EXPECT_EQ(unused[as_is], 0) << as_is;
+      EXPECT_GT(unused[subsampled], 0) << subsampled;
+    }
+  }
   // Nothing is left beside the run directory.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "runs"), fs::directory_iterator{}), 1);
 }

@@ -205,6 +205,13 @@ TEST(Config, ErrorsNameTheKeyPathAndLine) {
        "FILE:3:9: split.test: expected a number, got 'abc'"},
       {"data: {path: x.csv}\nsplit:\n  test: 1.5\n",
        "FILE:3:9: split.test: 1.5 is out of range; give a fraction strictly between 0 and 1"},
+      {"data: {path: x.csv}\nsplit:\n  test: 1\n",
+       "FILE:3:9: split.test: 1 is out of range; give a fraction strictly between 0 and 1"},
+      {"data: {path: x.csv}\nsplit: {positive_fraction: [0.1, 1]}\n",
+       "FILE:2:34: split.positive_fraction[1]: 1 is out of range; give a fraction strictly "
+       "between 0 and 1"},
+      {"data: {path: x.csv}\ntrain: {patience: 0}\n",
+       "FILE:2:19: train.patience: 0 is out of range; patience must be >= 1 (or null)"},
       {"data: {path: x.csv}\ntrain:\n  step_sizes: [0.1, -1]\n",
        "FILE:3:21: train.step_sizes[1]: -1 is out of range; step sizes must be finite and > 0"},
       {"data: {path: x.csv}\ntrain:\n  max_iterations: 0\n",

@@ -183,6 +183,12 @@ void check_properties(const PropertyCase& c) {
 
   ASSERT_GE(d.aum, 0.0) << describe(c);
   EXPECT_NEAR(d.aum, brute_force_aum(problem.scores, diffs, den), tolerance) << describe(c);
+  // The same from the labels, with class totals of the test's own.
+  EXPECT_NEAR(d.aum,
+              testing::brute_force_aum_of_labels(problem.scores, problem.labels, problem.weights,
+                                                 c.denominator),
+              tolerance)
+      << describe(c);
   if (diffs.fp_total > 0 && diffs.fn_total > 0) {
     EXPECT_NEAR(d.auc, brute_force_auc(problem.scores, targets), 1e-12) << describe(c);
   }
@@ -237,6 +243,53 @@ TEST(AumKernelProperties, RandomTiedScoresRadixPath) {
     check_properties({seed, n, distinct, seed % 3 == 0,
                       seed % 2 ? Denominator::rate : Denominator::count});
   }
+}
+
+// FPR divides by the negatives' total and FNR by the positives': with classes of different
+// totals, AUM and its gradient are those of rates taken from class totals that the test adds up
+// itself.
+TEST(AumKernelProperties, RatesUseEachClasssOwnTotalOnUnbalancedData) {
+  std::size_t unbalanced = 0;
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    auto problem =
+        random_problem(seed, 6 + seed % 40, 2 + static_cast<int>(seed % 9), seed % 2 == 0);
+    // About one positive in four, and at least one of each class.
+    for (std::size_t i = 0; i < problem.labels.size(); ++i) problem.labels[i] = i % 4 == 1;
+    double positive_total = 0, negative_total = 0;
+    for (std::size_t i = 0; i < problem.labels.size(); ++i) {
+      const double w = problem.weights.empty() ? 1.0 : problem.weights[i];
+      (problem.labels[i] == 1 ? positive_total : negative_total) += w;
+    }
+    if (!(positive_total > 0) || !(negative_total > 0)) continue;
+    unbalanced += positive_total != negative_total;
+    const std::string what = "seed " + std::to_string(seed);
+    const BinaryTargets targets = make_binary_targets(problem.labels, problem.weights);
+    const Denominators rate = make_denominators(targets.error_diffs, Denominator::rate);
+    EXPECT_DOUBLE_EQ(rate.fp, negative_total) << what;
+    EXPECT_DOUBLE_EQ(rate.fn, positive_total) << what;
+    const double expected = testing::brute_force_aum_of_labels(problem.scores, problem.labels,
+                                                               problem.weights, Denominator::rate);
+    AumKernel kernel;
+    std::vector<double> gradient(problem.scores.size());
+    const double value =
+        kernel.value_and_gradient(problem.scores, targets.error_diffs, rate, gradient);
+    EXPECT_NEAR(value, expected, 1e-12 * std::max(1.0, expected)) << what;
+    // Each example's gradient is the mean of one-sided difference quotients of the reference.
+    const double h = std::min(0.25, smallest_gap(problem.scores) / 4);
+    std::vector<double> moved = problem.scores;
+    for (std::size_t i = 0; i < moved.size(); ++i) {
+      moved[i] = problem.scores[i] + h;
+      const double up = testing::brute_force_aum_of_labels(moved, problem.labels, problem.weights,
+                                                           Denominator::rate);
+      moved[i] = problem.scores[i] - h;
+      const double down = testing::brute_force_aum_of_labels(moved, problem.labels, problem.weights,
+                                                             Denominator::rate);
+      moved[i] = problem.scores[i];
+      EXPECT_NEAR(gradient[i], 0.5 * ((up - expected) / h + (expected - down) / h), 1e-9)
+          << what << ", example " << i;
+    }
+  }
+  EXPECT_GT(unbalanced, 50u);
 }
 
 TEST(AumKernel, SmallAndPartitionedInputsGiveIdenticalResults) {

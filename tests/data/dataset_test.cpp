@@ -126,6 +126,30 @@ TEST(Dataset, BadCellsAreLocated) {
   }
 }
 
+// A row with more fields than the header is refused, located at its first surplus field,
+// wherever the label column is; a trailing delimiter makes an empty surplus field.
+TEST(Dataset, ARowWithTooManyFieldsIsLocatedAtItsFirstSurplusField) {
+  testing::TempDir dir;
+  struct Case {
+    const char* content;
+    const char* label;     // data.label; empty: the last column
+    std::string expected;  // after the path
+  };
+  const std::string rest =
+      " but the header has 3; every row needs one field per column (a field that holds the "
+      "delimiter ',' must be quoted)";
+  const Case cases[] = {
+      {"a,b,y\n1,2,1\n3,4,0,9\n", "", ":3:7: this row has 4 fields" + rest},
+      {"a,b,y\n1,2,1\n3,4,0,\n", "", ":3:7: this row has 4 fields" + rest},
+      {"y,a,b\n1,2,3\n0,5,6\n\n1, 7 ,8,9,10\n", "y", ":5:9: this row has 5 fields" + rest},
+  };
+  for (const Case& c : cases) {
+    DatasetEntry entry = entry_for(dir.write("long.csv", c.content));
+    entry.data.label = c.label;
+    EXPECT_EQ(error_of(entry), entry.data.path + c.expected) << "input:\n" << c.content;
+  }
+}
+
 TEST(Dataset, ConfigMismatchesNameTheKey) {
   testing::TempDir dir;
   DatasetEntry entry = entry_for(dir.write("d.csv", "a,b,y\n1,2,1\n3,4,0\n"));

@@ -170,6 +170,61 @@ TEST(Trainer, PatienceStopsEarly) {
   EXPECT_EQ(r.iterations, r.best_iteration + 5);
 }
 
+// One feature on which both classes are separated in every set: negatives below 0, positives
+// above.
+testing::ToySet separated_set(const std::vector<double>& negatives,
+                              const std::vector<double>& positives) {
+  testing::ToySet set;
+  set.features.resize(static_cast<Eigen::Index>(negatives.size() + positives.size()), 1);
+  std::vector<double> labels;
+  Eigen::Index row = 0;
+  for (const auto& [values, label] : {std::pair{&negatives, 0.0}, std::pair{&positives, 1.0}}) {
+    for (double x : *values) {
+      set.features(row++, 0) = x;
+      labels.push_back(label);
+    }
+  }
+  set.targets = make_binary_targets(labels);
+  return set;
+}
+
+TEST(Trainer, AFlatTopOfValidationAucSelectsItsFirstIterationAndPatienceCountsFromIt) {
+  // From w = 0 (every score tied, AUC 0.5) the first logistic step gives the feature a
+  // positive weight, which ranks the validation set perfectly; every later step keeps it
+  // positive, so validation AUC is 1 from iteration 1 on. The first step, worked by hand: at
+  // s = 0 each example's dL/ds is -z / (2 n), so dL/dw = -(1 + 2 + 3 + 1 + 2 + 3) / 12 = -1, the
+  // intercept's derivative is 0, and a step of 0.5 gives w = 0.5.
+  const Toy toy{separated_set({-1, -2, -3}, {1, 2, 3}),
+                separated_set({-2, -0.5, -1}, {0.3, 1, 2.5}), separated_set({-1, -0.2}, {0.1, 4}),
+                FeatureMap::identity(1)};
+  LogisticLoss loss;
+  TrainerParams params;
+  params.max_iterations = 40;
+  params.log_every = 1;
+  const TrainResult flat = train_constant(toy, loss, 0.5, params);
+  ASSERT_EQ(flat.status, RunStatus::completed);
+  ASSERT_EQ(flat.curve.size(), 41u);
+  EXPECT_EQ(flat.curve[0].validation.auc, 0.5);
+  for (std::size_t t = 1; t < flat.curve.size(); ++t) {
+    EXPECT_EQ(flat.curve[t].validation.auc, 1.0) << "iteration " << t;
+  }
+  // Ties go to the earliest iteration: the first with the top AUC, and its model.
+  EXPECT_EQ(flat.best_iteration, 1);
+  EXPECT_EQ(flat.best_validation_auc, 1.0);
+  EXPECT_NEAR(flat.best_model.weights[0], 0.5, 1e-15);
+  EXPECT_NEAR(flat.best_model.intercept, 0.0, 1e-15);
+  EXPECT_EQ(flat.best_test.auc, 1.0);
+
+  // A tie is no improvement: patience counts from the first iteration of the plateau.
+  for (const int patience : {1, 4, 10}) {
+    params.patience = patience;
+    const TrainResult patient = train_constant(toy, loss, 0.5, params);
+    EXPECT_EQ(patient.status, RunStatus::stopped_early) << "patience " << patience;
+    EXPECT_EQ(patient.best_iteration, 1) << "patience " << patience;
+    EXPECT_EQ(patient.iterations, 1 + patience) << "patience " << patience;
+  }
+}
+
 TEST(Trainer, OverflowingScoresMarkTheRunDivergedAndKeepTheBestSoFar) {
   Toy toy = make_toy();
   toy.map.multiplier *= 1e300;  // features of size 1e300: the first step overflows
@@ -227,6 +282,28 @@ TEST(Selection, PicksTheMaximumValidationAucThenFewestIterationsThenSmallestStep
   EXPECT_EQ(select_best_run({&c, &d, &b}), &d);        // same AUC and iterations: smaller step
   EXPECT_EQ(select_best_run({&e, &a}), &a);            // a run with no valid iteration is skipped
   EXPECT_EQ(select_best_run({&e}), nullptr);
+}
+
+TEST(Selection, IsTheSameInWhateverOrderTheRunsCome) {
+  // Four runs share the top validation AUC: the one with the fewest iterations wins, and of the
+  // two with 7, the smaller step size. Every order of the five runs must select it.
+  const RunRecord runs[] = {record(0.1, 12, 0.8), record(0.5, 7, 0.8), record(0.05, 7, 0.8),
+                            record(1.0, 3, 0.75), record(0.01, 30, 0.8)};
+  std::vector<int> order = {0, 1, 2, 3, 4};
+  int orders = 0, wrong = 0;
+  std::string first_wrong;
+  do {
+    std::vector<const RunRecord*> listed;
+    for (int k : order) listed.push_back(&runs[k]);
+    const RunRecord* selected = select_best_run(listed);
+    ++orders;
+    if (selected != &runs[2] && wrong++ == 0) {
+      for (int k : order) first_wrong += std::to_string(k) + " ";
+      first_wrong += "selects run " + (selected ? std::to_string(selected - runs) : "none");
+    }
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(orders, 120);
+  EXPECT_EQ(wrong, 0) << "first wrong order: " << first_wrong;
 }
 
 }  // namespace

@@ -4,27 +4,33 @@
 
 namespace aumtrain {
 
-double LogisticLoss::value_and_gradient(std::span<const double> scores,
-                                        const BinaryTargets& targets,
-                                        std::span<double> gradient) {
+namespace {
+
+// Each example's share of the logistic loss: its weight over the total weight. Checks the sizes
+// and that some example has weight.
+auto logistic_share(std::span<const double> scores, const BinaryTargets& targets,
+                    std::span<double> gradient) {
   loss_detail::check_sizes("logistic", scores, targets, gradient);
   const double total = targets.positive_weight + targets.negative_weight;
   if (!(total > 0)) {
     throw DataError("the logistic loss needs at least one example with positive weight");
   }
+  return [&targets, total](std::size_t i) { return targets.weight_of(i) / total; };
+}
+
+}  // namespace
+
+double LogisticLoss::value_and_gradient(std::span<const double> scores,
+                                        const BinaryTargets& targets,
+                                        std::span<double> gradient) {
   return loss_detail::weighted_logistic(scores, targets, gradient,
-                                        [&](std::size_t i) { return targets.weight_of(i) / total; });
+                                        logistic_share(scores, targets, gradient));
 }
 
 bool LogisticLoss::gradient(std::span<const double> scores, const BinaryTargets& targets,
                             std::span<double> gradient) {
-  loss_detail::check_sizes("logistic", scores, targets, gradient);
-  const double total = targets.positive_weight + targets.negative_weight;
-  if (!(total > 0)) {
-    throw DataError("the logistic loss needs at least one example with positive weight");
-  }
-  return loss_detail::weighted_logistic_gradient(
-      scores, targets, gradient, [&](std::size_t i) { return targets.weight_of(i) / total; });
+  return loss_detail::weighted_logistic_gradient(scores, targets, gradient,
+                                                 logistic_share(scores, targets, gradient));
 }
 
 }  // namespace aumtrain
