@@ -99,6 +99,41 @@ TEST(Losses, LogisticIsFiniteAtLargeScores) {
   }
 }
 
+// The gradient alone (what the line search along a ray asks for) is the same bits as the
+// gradient beside the value, for every loss, and says whether the value is finite. The logistic
+// losses' shares sum to 1, so their value stays finite for any finite scores, even near the
+// largest double, and is infinite or NaN once a score is.
+TEST(Losses, GradientAloneIsTheSameBitsAndKnowsWhenTheValueIsInfinite) {
+  for (const char* name : {"logistic", "logistic_balanced", "aum", "squared_hinge_all_pairs"}) {
+    auto loss = make_loss({.name = name});
+    for (const bool weighted : {false, true}) {
+      const LossProblem p = continuous_problem(7, 40, weighted, 3.0);
+      std::vector<double> with_value(40), alone(40);
+      const double value = loss->value_and_gradient(p.scores, p.targets, with_value);
+      EXPECT_EQ(loss->gradient(p.scores, p.targets, alone), std::isfinite(value)) << name;
+      EXPECT_EQ(alone, with_value) << name << (weighted ? ", weighted" : "");
+    }
+  }
+  const BinaryTargets t = make_binary_targets(std::vector<double>{1, 0, 1, 0});
+  const std::vector<std::vector<double>> cases = {
+      {-1.7e308, 1.7e308, 1.7e308, -1.7e308},  // finite: the shares' mean of the margins
+      {std::nan(""), 0, 0, 0},
+      {-INFINITY, 0, 1, 2},                    // a positive scored -inf: infinite loss
+      {INFINITY, 0, 1, 2}};                    // ... scored +inf: no loss there
+  for (const char* name : {"logistic", "logistic_balanced"}) {
+    auto loss = make_loss({.name = name});
+    for (const auto& scores : cases) {
+      std::vector<double> with_value(4), alone(4);
+      const double value = loss->value_and_gradient(scores, t, with_value);
+      EXPECT_EQ(loss->gradient(scores, t, alone), std::isfinite(value))
+          << name << " at " << scores[0] << ", value " << value;
+      for (std::size_t i = 0; i < 4; ++i) {
+        if (!std::isnan(with_value[i])) EXPECT_EQ(alone[i], with_value[i]) << name << " " << i;
+      }
+    }
+  }
+}
+
 // The O(N^2) definition of the all-pairs squared hinge loss and its gradient.
 double all_pairs_double_loop(const std::vector<double>& f, const BinaryTargets& t, double margin,
                              std::vector<double>& gradient) {
