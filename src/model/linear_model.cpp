@@ -162,18 +162,31 @@ void parameter_gradient(const SparseRowsView& features, const FeatureMap& map,
   const Eigen::Index blocks = block_count(rows);
   std::int64_t nonzeros = 0;
   for (Eigen::Index r = 0; r < rows; ++r) nonzeros += features.end(r) - features.begin(r);
-  const std::int64_t table = static_cast<std::int64_t>(cols) * blocks;
+  // The rows are cut into `parts` fixed parts (at most kSparseParts, whole blocks of rows), each
+  // summed into its own column of a table, the columns then added in order. The parts follow
+  // from the data alone, so the result does not depend on the threads; threads take parts as
+  // they come free.
+  Eigen::Index parts = std::min<Eigen::Index>(blocks, kSparseParts);
+  while (parts > 1 && (static_cast<std::int64_t>(cols) * parts > kSparsePartialSumsLimit ||
+                       static_cast<std::int64_t>(cols) * parts > nonzeros)) {
+    --parts;
+  }
   weight_gradient.setZero(cols);
-  if (blocks == 1 || table > kSparsePartialSumsLimit || table > nonzeros) {
+  if (parts == 1) {
     add_sparse_transpose_product(features, g, 0, rows, weight_gradient.data());
   } else {
-    Eigen::MatrixXd partial = Eigen::MatrixXd::Zero(cols, blocks);
-#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
-    for (Eigen::Index block = 0; block < blocks; ++block) {
-      const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
-      add_sparse_transpose_product(features, g, begin, end, partial.col(block).data());
+    thread_local std::vector<double> table;  // reused from call to call: no fresh pages each time
+    table.assign(static_cast<std::size_t>(cols * parts), 0.0);
+    double* const sums = table.data();  // this thread's table, which the team fills
+#pragma omp parallel for num_threads(team_for(parts, threads)) schedule(dynamic, 1)
+    for (Eigen::Index part = 0; part < parts; ++part) {
+      const Eigen::Index begin = std::min(rows, blocks * part / parts * kBlockRows);
+      const Eigen::Index end = std::min(rows, blocks * (part + 1) / parts * kBlockRows);
+      add_sparse_transpose_product(features, g, begin, end, sums + part * cols);
     }
-    for (Eigen::Index block = 0; block < blocks; ++block) weight_gradient += partial.col(block);
+    for (Eigen::Index part = 0; part < parts; ++part) {
+      weight_gradient += Eigen::Map<const Eigen::VectorXd>(sums + part * cols, cols);
+    }
   }
   intercept_gradient = Eigen::Map<const Eigen::VectorXd>(g, rows).sum();
   finish_weight_gradient(map, weight_gradient, intercept_gradient);

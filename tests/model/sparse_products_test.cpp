@@ -101,8 +101,8 @@ TEST(SparseProducts, EqualTheDenseProductsOfTheSameMatrix) {
   EXPECT_NEAR(sparse.intercept_gradient, reference.intercept_gradient, 1e-12);
 }
 
-// Both ways of summing X^T g: per-block partial sums (few columns, several blocks) and one thread
-// in row order (more columns x blocks than nonzeros).
+// Both ways of summing X^T g: partial sums per part of the rows (few columns, several blocks)
+// and one thread in row order (more columns x parts than nonzeros).
 TEST(SparseProducts, SameBitsOnOneTwoAndThreeThreads) {
   struct Case {
     const char* name;
@@ -110,7 +110,7 @@ TEST(SparseProducts, SameBitsOnOneTwoAndThreeThreads) {
     Eigen::Index cols;
     int per_row;
   };
-  for (const Case& c : {Case{"partial sums per block", 50000, 500, 10},
+  for (const Case& c : {Case{"partial sums per part", 50000, 500, 10},
                         Case{"one pass in row order", 30000, 200000, 3}}) {
     const SparseProblem p = sparse_problem(7, c.rows, c.cols, c.per_row);
     const Products one = products(p.view(), p.map, 1);

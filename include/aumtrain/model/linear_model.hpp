@@ -85,10 +85,11 @@ struct LinearModel {
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
-/// The same on sparse rows. X^T g is summed per fixed block of rows into a column-by-block table
-/// added in block order when that table is small (at most kSparsePartialSumsLimit doubles,
-/// and no more of them than the rows' nonzeros); otherwise on one thread in row order. Either
-/// choice depends on the data alone, so the bits do not depend on the number of threads.
+/// The same on sparse rows. X^T g is summed over up to kSparseParts fixed parts of the rows
+/// (whole blocks of 8,192), each into its own column of a table, the columns added in order; as
+/// many parts as keep the table small (at most kSparsePartialSumsLimit doubles, and no more of
+/// them than the rows' nonzeros), else one part, on one thread in row order. The parts depend on
+/// the data alone, so the bits do not depend on the number of threads.
 void parameter_gradient(const SparseRowsView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
@@ -96,8 +97,10 @@ void parameter_gradient(const FeatureRows& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
 
-/// The most doubles (columns x blocks of rows) that the sparse X^T g product keeps as per-block
-/// partial sums: 2^24, 128 MiB.
+/// The most parts of the rows whose partial sums the sparse X^T g product keeps apart.
+inline constexpr std::int64_t kSparseParts = 16;
+/// The most doubles (columns x parts) that the sparse X^T g product keeps as partial sums:
+/// 2^24, 128 MiB.
 inline constexpr std::int64_t kSparsePartialSumsLimit = std::int64_t{1} << 24;
 
 /// The model in the file's units: weights w / sd and intercept b - sum(w * mean / sd).
