@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages aumtrain needs that are not installed yet.
 #   scripts/setup.sh          what building and running aumtrain needs
 #   scripts/setup.sh --tests  that, plus what the tests, benchmarks and fuzz targets need
-#                             (clang with its libFuzzer runtime and OpenMP)
+#                             (clang with its libFuzzer runtime and OpenMP, and OpenMPI for
+#                             the tests that run several ranks under mpirun)
 # As root it runs the apt-get line itself; otherwise it prints the line for you to run.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev 
 case "${1:-}" in
   "") ;;
   --tests) packages+=(libgtest-dev libbenchmark-dev libtorch-dev clang
-                          libclang-rt-14-dev libomp-dev) ;;
+                          libclang-rt-14-dev libomp-dev libopenmpi-dev openmpi-bin) ;;
   *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
 esac
 

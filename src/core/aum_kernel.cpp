@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "aumtrain/core/errors.hpp"
+#include "bucket_walk.hpp"
 #include "thread_team.hpp"
 
 namespace aumtrain {
@@ -340,6 +341,55 @@ struct DetailsWriter {
 };
 
 }  // namespace
+
+std::vector<BucketWeights> sort_buckets_and_weigh(ThresholdSorter& sorter,
+                                                  const ErrorDiffs& diffs) {
+  const GroupWalker walker(diffs, Denominators{});
+  std::vector<BucketWeights> weights(sorter.bucket_count());
+  for (std::size_t b = 0; b < weights.size(); ++b) {
+    const RunTotals totals = walker.totals(sorter.sort_bucket_in_place(b));
+    weights[b] = {totals.fp, totals.fn, totals.last_threshold};
+  }
+  return weights;
+}
+
+std::vector<BucketStart> chain_bucket_weights(const std::vector<BucketWeights>& weights) {
+  std::vector<BucketStart> starts(weights.size());
+  double fp_passed = 0.0, fn_passed = 0.0;
+  for (std::size_t b = 0; b < weights.size(); ++b) {
+    starts[b] = {fp_passed, fn_passed, b > 0 ? weights[b - 1].last_threshold : 0.0, b > 0,
+                 b + 1 == weights.size()};
+    fp_passed += weights[b].fp;
+    fn_passed += weights[b].fn;
+  }
+  return starts;
+}
+
+BucketShares walk_sorted_bucket(const ThresholdSorter& sorter, std::size_t bucket,
+                                const ErrorDiffs& diffs, Denominators denominators,
+                                const BucketStart& start, double* gradient) {
+  const GroupWalker walker(diffs, denominators);
+  BucketShares shares;
+  const GradientWriter writer{&walker, gradient};
+  const AucAreaAdder area{diffs.fn_total};
+  shares.aum = walker
+                   .walk(
+                       sorter.bucket(bucket), start.fp_passed, start.fn_passed, start.has_previous,
+                       start.previous_threshold, start.last,
+                       [&](const Group& group) {
+                         area(group, shares);
+                         if (gradient != nullptr) writer(group, shares);
+                       },
+                       [&](const ThresholdEntry& ahead) {
+                         if (gradient != nullptr) writer.look_ahead(ahead);
+                       })
+                   .aum;
+  return shares;
+}
+
+double auc_of_bucket_area(double area, const ErrorDiffs& diffs) {
+  return auc_of_area(area, diffs);
+}
 
 AumDetails AumKernel::details(std::span<const double> scores, const ErrorDiffs& diffs,
                               Denominators denominators) {

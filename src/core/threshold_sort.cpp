@@ -190,14 +190,13 @@ KeyRange count_bins_and_key_range(const BucketPlan& plan, std::span<const double
 }
 
 // When the keys fill only a small part of the top-bit range (scores all of one sign, or in a
-// narrow interval), counts again on the bits just below their common prefix, so that the bins
-// split the data finely enough.
-void refine_bins(BucketPlan& plan, int histogram_bits, const KeyRange& range) {
-  const int spread_bits = static_cast<int>(std::bit_width(range.key_min ^ range.key_max));
-  const int fine_shift = std::max(0, spread_bits - histogram_bits);
-  if (fine_shift + 2 >= plan.shift) return;
-  plan.shift = fine_shift;
-  plan.base = range.key_min >> fine_shift;
+// narrow interval), counts again on the bits just below their common prefix (key_binning()),
+// so that the bins split the data finely enough.
+void refine_bins(BucketPlan& plan, const KeyRange& range) {
+  const KeyBinning binning = key_binning(plan.n, range.key_min, range.key_max);
+  if (binning.shift == plan.shift) return;
+  plan.shift = binning.shift;
+  plan.base = binning.base;
 #pragma omp parallel num_threads(plan.team) if (plan.team > 1)
   count_bins<false>(plan, thread_number(), team_size());
 }
@@ -232,7 +231,7 @@ std::size_t merge_bins_into_buckets(const BucketPlan& plan, const KeyRange& rang
     for (int t = 1; t < team; ++t) count += histograms[bins * t + bin];
     bin_bucket[bin] = static_cast<std::uint32_t>(bucket);
     if (count == 0) continue;
-    if (filled > 0 && filled + count > ThresholdSorter::kBucketTarget) {
+    if (ThresholdSorter::bucket_is_full(filled, count)) {
       close_bucket(bucket, filled, low_bin, high_bin);
       ++bucket;
       filled = 0;
@@ -314,6 +313,20 @@ void scatter_entries(const BucketPlan& plan, std::size_t bucket_count, int t, in
 }
 
 }  // namespace
+
+int key_histogram_bits(std::size_t n) noexcept {
+  return std::clamp(static_cast<int>(std::bit_width(n / 16)), kMinHistogramBits,
+                    kMaxHistogramBits);
+}
+
+KeyBinning key_binning(std::size_t n, std::uint64_t key_min, std::uint64_t key_max) noexcept {
+  const int histogram_bits = key_histogram_bits(n);
+  const KeyBinning coarse{64 - histogram_bits, 0};
+  const int spread_bits = static_cast<int>(std::bit_width(key_min ^ key_max));
+  const int fine_shift = std::max(0, spread_bits - histogram_bits);
+  if (fine_shift + 2 >= coarse.shift) return coarse;
+  return {fine_shift, key_min >> fine_shift};
+}
 
 struct ThresholdSorter::Workspace {
   Block entries;       // the buckets, each starting on a cache line
@@ -429,8 +442,7 @@ void ThresholdSorter::partition_into_buckets(std::span<const double> scores,
   Workspace& w = *work_;
   const std::size_t n = scores.size();
   const int team = n >= kParallelMinSize ? threads : 1;
-  const int histogram_bits =
-      std::clamp(static_cast<int>(std::bit_width(n / 16)), kMinHistogramBits, kMaxHistogramBits);
+  const int histogram_bits = key_histogram_bits(n);
   const std::size_t bins = std::size_t{1} << histogram_bits;
   // Greedy merging closes a bucket only when the next bin would overflow it, so two consecutive
   // buckets hold more than kBucketTarget entries: at most 2N / kBucketTarget + 1 buckets.
@@ -456,13 +468,53 @@ void ThresholdSorter::partition_into_buckets(std::span<const double> scores,
       .entries = w.entries.reserve<ThresholdEntry>(n + bucket_capacity * kEntriesPerLine),
   };
   const KeyRange range = count_bins_and_key_range(plan, scores);
-  refine_bins(plan, histogram_bits, range);
+  refine_bins(plan, range);
   bucket_count_ = merge_bins_into_buckets(plan, range);
   assign_write_positions(plan, bucket_count_);
   const std::size_t bucket_count = bucket_count_;
 #pragma omp parallel num_threads(team) if (team > 1)
   scatter_entries(plan, bucket_count, thread_number(), team_size());
   size_ = n;
+}
+
+void ThresholdSorter::assign_buckets(std::span<const ThresholdEntry> entries,
+                                     std::span<const std::uint32_t> bucket_sizes,
+                                     std::span<const std::uint64_t> bucket_key_ranges) {
+  check_partition_arguments(entries.size(), entries.size(), 1);
+  if (bucket_key_ranges.size() != 2 * bucket_sizes.size()) {
+    throw std::invalid_argument(fmt::format("ThresholdSorter: {} key bounds for {} buckets",
+                                            bucket_key_ranges.size(), bucket_sizes.size()));
+  }
+  if (!work_) work_ = std::make_unique<Workspace>();
+  size_ = 0;
+  bucket_count_ = 0;
+  slots_ = 1;
+  Workspace& w = *work_;
+  const std::size_t buckets = bucket_sizes.size();
+  reserve_slot_scratch(entries.size(), 1);
+  auto* begin = w.bucket_begin.reserve<std::size_t>(buckets + 1);
+  auto* sizes = w.bucket_size.reserve<std::uint32_t>(std::max<std::size_t>(buckets, 1));
+  auto* keys = w.bucket_keys.reserve<std::uint64_t>(2 * std::max<std::size_t>(buckets, 1));
+  auto* out = w.entries.reserve<ThresholdEntry>(entries.size() + buckets * kEntriesPerLine);
+  begin[0] = 0;
+  std::size_t taken = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const std::uint32_t count = bucket_sizes[b];
+    if (taken + count > entries.size()) {
+      throw std::invalid_argument("ThresholdSorter: bucket sizes add up to more than the entries");
+    }
+    std::copy_n(entries.data() + taken, count, out + begin[b]);
+    taken += count;
+    sizes[b] = count;
+    keys[2 * b] = bucket_key_ranges[2 * b];
+    keys[2 * b + 1] = bucket_key_ranges[2 * b + 1];
+    begin[b + 1] = begin[b] + (count + kEntriesPerLine - 1) / kEntriesPerLine * kEntriesPerLine;
+  }
+  if (taken != entries.size()) {
+    throw std::invalid_argument("ThresholdSorter: bucket sizes do not add up to the entries");
+  }
+  size_ = entries.size();
+  bucket_count_ = buckets;
 }
 
 namespace {

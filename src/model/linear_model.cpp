@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <variant>
 
+#include "aumtrain/core/communicator.hpp"
+
 namespace aumtrain {
 namespace {
 
@@ -83,19 +85,24 @@ void parameter_gradient(const MatrixView& features, const FeatureMap& map,
   const Eigen::Index blocks = block_count(rows);
   if (blocks == 1) {
     weight_gradient.noalias() = features.transpose() * g;
+    intercept_gradient = g.sum();
   } else {
-    // Each block sums its rows; the blocks are added in a fixed order, so the result depends
-    // neither on the number of threads nor on which thread ran which block.
-    Eigen::MatrixXd partial(features.cols(), blocks);
+    // Each block sums its rows (X^T g, then sum g in the last row); the block sums are added
+    // in the fixed tree of tree_sum_of_columns(), which depends on the block numbers alone:
+    // not on the number of threads, nor on which thread, or rank, summed which block.
+    const Eigen::Index cols = features.cols();
+    Eigen::MatrixXd partial(cols + 1, blocks);
 #pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
     for (Eigen::Index block = 0; block < blocks; ++block) {
       const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
-      partial.col(block).noalias() =
+      partial.col(block).head(cols).noalias() =
           features.middleRows(begin, end - begin).transpose() * g.segment(begin, end - begin);
+      partial(cols, block) = g.segment(begin, end - begin).sum();
     }
-    weight_gradient = partial.rowwise().sum();
+    const Eigen::VectorXd sum = tree_sum_of_columns(partial);
+    weight_gradient = sum.head(cols);
+    intercept_gradient = sum[cols];
   }
-  intercept_gradient = g.sum();
   finish_weight_gradient(map, weight_gradient, intercept_gradient);
 }
 

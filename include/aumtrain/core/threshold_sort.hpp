@@ -46,6 +46,25 @@ inline double key_threshold(std::uint64_t key) noexcept {
   return std::bit_cast<double>(key ^ (~negative_mask | sign_bit));
 }
 
+/// How partition() bins keys before merging bins into buckets: key k falls in histogram bin
+/// (k >> shift) - base.
+struct KeyBinning {
+  int shift = 0;
+  std::uint64_t base = 0;
+  std::size_t bin_of(std::uint64_t key) const noexcept {
+    return static_cast<std::size_t>((key >> shift) - base);
+  }
+};
+
+/// The histogram bits partition() uses for n examples: about n / 16 bins, 2^12 to 2^20.
+int key_histogram_bits(std::size_t n) noexcept;
+
+/// The bins partition() counts n > kBucketTarget keys in, given their smallest and largest:
+/// the top key_histogram_bits(n) bits, or, when the keys fill only a small part of that range,
+/// the bits just below their common prefix. A distributed sort that bins the same keys this
+/// way, and merges bins with bucket_is_full(), gets the same buckets as one partition().
+KeyBinning key_binning(std::size_t n, std::uint64_t key_min, std::uint64_t key_max) noexcept;
+
 /// Splits examples into buckets of increasing thresholds and sorts each bucket on demand. Keep
 /// one per kernel and reuse it: after the first call, calls with the same or a smaller N
 /// allocate nothing. A copy starts with an empty workspace.
@@ -56,6 +75,13 @@ class ThresholdSorter {
   static constexpr std::size_t kBucketTarget = 8192;
   /// The most examples it sorts: positions, padding included, are 32-bit numbers.
   static constexpr std::size_t kMaxExamples = 4'000'000'000;
+
+  /// How partition() merges consecutive histogram bins into buckets: a bucket holding `filled`
+  /// entries is closed before a bin of `count` entries when both together would pass
+  /// kBucketTarget.
+  static constexpr bool bucket_is_full(std::size_t filled, std::size_t count) noexcept {
+    return filled > 0 && filled + count > kBucketTarget;
+  }
 
   ThresholdSorter();
   ~ThresholdSorter();
@@ -70,6 +96,15 @@ class ThresholdSorter {
   /// row whose score is NaN or infinite.
   void partition(std::span<const double> scores, std::span<const std::uint32_t> diff_rows,
                  int threads = 1);
+
+  /// In place of partition(): takes entries already split into buckets (bucket after bucket,
+  /// each bucket's entries in input order), with each bucket's entry count and the smallest
+  /// and largest key it can hold (two per bucket). Keys are not checked: every key of a bucket
+  /// must lie within its bounds, and below every key of the next bucket. Used when buckets
+  /// were chosen across ranks; sort_bucket() then sorts them as it sorts partition()'s.
+  void assign_buckets(std::span<const ThresholdEntry> entries,
+                      std::span<const std::uint32_t> bucket_sizes,
+                      std::span<const std::uint64_t> bucket_key_ranges);
 
   std::size_t size() const noexcept { return size_; }
   std::size_t bucket_count() const noexcept { return bucket_count_; }

@@ -1,0 +1,143 @@
+// The communication facade: the one interface through which ranks of a distributed run talk to
+// each other. Nothing else in aumtrain calls MPI. A single-process implementation is always
+// built; an MPI one is built with -DAUMTRAIN_WITH_MPI (src/core/communicator_mpi.cpp).
+//
+// Every collective here is deterministic: integer reductions are exact, and the one reduction
+// of doubles (tree_sum_of_blocks) adds its terms in an order that depends on the global block
+// numbers alone, so that results are the same bits for any number of ranks.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace aumtrain {
+
+/// The ranks of one run. Collectives must be called by every rank, in the same order.
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+
+  /// This process's number, 0 to size() - 1.
+  virtual int rank() const noexcept = 0;
+  /// How many processes take part.
+  virtual int size() const noexcept = 0;
+
+  /// Element-wise sum over the ranks, in place (exact: integers).
+  virtual void allreduce_sum(std::span<std::uint64_t> values) = 0;
+  /// Element-wise minimum and maximum over the ranks, in place.
+  virtual void allreduce_min(std::span<std::uint64_t> values) = 0;
+  virtual void allreduce_max(std::span<std::uint64_t> values) = 0;
+  /// The sum of `value` over the ranks before this one (0 on rank 0).
+  virtual std::uint64_t exscan_sum(std::uint64_t value) = 0;
+
+  /// Every rank's `local` bytes, rank after rank, on every rank; `counts` receives each rank's
+  /// byte count.
+  virtual std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
+                                                  std::vector<std::size_t>& counts) = 0;
+  /// Rank `root`'s bytes on every rank; every rank passes a buffer of the same size.
+  virtual void broadcast_bytes(std::span<std::byte> bytes, int root) = 0;
+  /// Sends send_counts[r] bytes of `send` (in rank order) to rank r and receives what each rank
+  /// sends to this one, in rank order; recv_counts[r] is what rank r sends here.
+  virtual std::vector<std::byte> alltoallv_bytes(std::span<const std::byte> send,
+                                                 std::span<const std::size_t> send_counts,
+                                                 std::span<const std::size_t> recv_counts) = 0;
+  /// recv[r] = what rank r passed as send[this rank]; one count per rank.
+  virtual std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) = 0;
+
+  /// The collective failure check, called by every rank at the same point: returns, with no
+  /// effect, when no rank passes an error; otherwise every rank throws the same aumtrain::Error,
+  /// with the message (and exit code) of the lowest-numbered failing rank, prefixed by
+  /// "rank R: " when there are several ranks. Pass std::current_exception() from a catch block,
+  /// or nullptr.
+  void check(std::exception_ptr local_error);
+
+  /// Runs `work` and then check(): an exception on any rank is thrown on every rank, so that no
+  /// rank goes on to a collective that the failed one will never reach.
+  void collectively(const std::function<void()>& work);
+
+  /// Typed helpers over the byte collectives.
+  template <class T>
+  std::vector<T> allgatherv(std::span<const T> local, std::vector<std::size_t>& counts);
+  template <class T>
+  std::vector<T> alltoallv(std::span<const T> send, std::span<const std::size_t> send_counts,
+                           std::vector<std::size_t>& recv_counts);
+};
+
+/// The single-process communicator: rank 0 of 1, every collective a copy.
+class SingleProcessCommunicator final : public Communicator {
+ public:
+  int rank() const noexcept override { return 0; }
+  int size() const noexcept override { return 1; }
+  void allreduce_sum(std::span<std::uint64_t>) override {}
+  void allreduce_min(std::span<std::uint64_t>) override {}
+  void allreduce_max(std::span<std::uint64_t>) override {}
+  std::uint64_t exscan_sum(std::uint64_t) override { return 0; }
+  std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
+                                          std::vector<std::size_t>& counts) override;
+  void broadcast_bytes(std::span<std::byte>, int root) override;
+  std::vector<std::byte> alltoallv_bytes(std::span<const std::byte> send,
+                                         std::span<const std::size_t> send_counts,
+                                         std::span<const std::size_t> recv_counts) override;
+  std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) override;
+};
+
+/// Whether this build can run over MPI (configured with AUMTRAIN_WITH_MPI and MPI found).
+bool built_with_mpi() noexcept;
+
+/// The communicator of this process: over MPI when the build has it and the process was
+/// started by mpirun (or another MPI launcher), else the single-process one. The first call
+/// initialises MPI; it is finalised when the process exits.
+Communicator& world_communicator();
+
+/// A fixed binary tree over blocks 0 .. block_count - 1: the root covers every block, and a
+/// node of more than one block splits at the largest power of two below its size (the left
+/// child is a full power-of-two subtree). Sums over rows are taken per block of rows and the
+/// block sums added up this tree, so that their order depends only on the global block
+/// numbers, never on which rank holds which block.
+///
+/// Returns the tree sum of the columns of all ranks' `local_blocks` (one column per block, rows
+/// the width of the sum), where this rank holds blocks first_block .. first_block +
+/// local_blocks.cols() - 1 and the ranks' blocks together are 0 .. block_count - 1, each block
+/// on one rank. Each rank adds the subtrees that lie wholly in its blocks and sends only those
+/// (at most about 2 log2(block_count) columns): every rank gets the same bits. With one rank it
+/// is the tree sum of the columns.
+Eigen::VectorXd tree_sum_of_blocks(Communicator& communicator, const Eigen::MatrixXd& local_blocks,
+                                   std::size_t first_block, std::size_t block_count);
+
+/// The tree sum of the columns of `blocks`, all held here (tree_sum_of_blocks on one rank).
+Eigen::VectorXd tree_sum_of_columns(const Eigen::MatrixXd& blocks);
+
+template <class T>
+std::vector<T> Communicator::allgatherv(std::span<const T> local,
+                                        std::vector<std::size_t>& counts) {
+  std::vector<std::byte> bytes = allgatherv_bytes(std::as_bytes(local), counts);
+  for (std::size_t& count : counts) count /= sizeof(T);
+  std::vector<T> out(bytes.size() / sizeof(T));
+  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+template <class T>
+std::vector<T> Communicator::alltoallv(std::span<const T> send,
+                                       std::span<const std::size_t> send_counts,
+                                       std::vector<std::size_t>& recv_counts) {
+  std::vector<std::size_t> send_bytes(send_counts.begin(), send_counts.end());
+  for (std::size_t& count : send_bytes) count *= sizeof(T);
+  std::vector<std::size_t> recv_bytes = alltoall_counts(send_bytes);
+  std::vector<std::byte> bytes = alltoallv_bytes(std::as_bytes(send), send_bytes, recv_bytes);
+  recv_counts = std::move(recv_bytes);
+  for (std::size_t& count : recv_counts) count /= sizeof(T);
+  std::vector<T> out(bytes.size() / sizeof(T));
+  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+}  // namespace aumtrain
