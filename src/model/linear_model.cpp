@@ -1,6 +1,9 @@
 #include "aumtrain/model/linear_model.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <stdexcept>
 #include <variant>
 
 #include "aumtrain/core/communicator.hpp"
@@ -11,7 +14,7 @@ namespace {
 // The matrix products work on fixed blocks of rows. The blocks do not depend on the number of
 // threads, so neither do the results; threads take blocks as they come free, so a thread whose
 // core is shared with another process holds up the others by one block at most.
-constexpr Eigen::Index kBlockRows = 8192;
+constexpr auto kBlockRows = static_cast<Eigen::Index>(kProductBlockRows);
 
 Eigen::Index block_count(Eigen::Index rows) {
   return std::max<Eigen::Index>((rows + kBlockRows - 1) / kBlockRows, 1);
@@ -76,33 +79,73 @@ void LinearModel::scores(const MatrixView& features, const FeatureMap& map, std:
   }
 }
 
+namespace {
+
+// Per block of rows: X^T g, then sum g in the last row. One block is the whole product, as the
+// product of every row is computed when there is only one.
+Eigen::MatrixXd dense_block_sums(const MatrixView& features,
+                                 const Eigen::Map<const Eigen::VectorXd>& g, int threads,
+                                 bool only_block) {
+  const Eigen::Index rows = features.rows(), cols = features.cols();
+  if (only_block) {
+    Eigen::MatrixXd sums(cols + 1, 1);
+    sums.col(0).head(cols).noalias() = features.transpose() * g;
+    sums(cols, 0) = g.sum();
+    return sums;
+  }
+  const Eigen::Index blocks = (rows + kBlockRows - 1) / kBlockRows;
+  Eigen::MatrixXd sums(cols + 1, blocks);
+#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
+  for (Eigen::Index block = 0; block < blocks; ++block) {
+    const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
+    sums.col(block).head(cols).noalias() =
+        features.middleRows(begin, end - begin).transpose() * g.segment(begin, end - begin);
+    sums(cols, block) = g.segment(begin, end - begin).sum();
+  }
+  return sums;
+}
+
+void split_block_sum(const Eigen::VectorXd& sum, Eigen::VectorXd& weight_gradient,
+                     double& intercept_gradient) {
+  const Eigen::Index cols = sum.size() - 1;
+  weight_gradient = sum.head(cols);
+  intercept_gradient = sum[cols];
+}
+
+}  // namespace
+
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads) {
   const Eigen::Map<const Eigen::VectorXd> g(score_gradient.data(),
                                             static_cast<Eigen::Index>(score_gradient.size()));
+  const bool only_block = block_count(features.rows()) == 1;
+  // The block sums are added in a tree that depends on the block numbers alone: not on the
+  // number of threads, nor on which thread, or rank, summed which block.
+  split_block_sum(tree_sum_of_columns(dense_block_sums(features, g, threads, only_block)),
+                  weight_gradient, intercept_gradient);
+  finish_weight_gradient(map, weight_gradient, intercept_gradient);
+}
+
+void parameter_gradient(const MatrixView& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads, const RowBlocks& blocks) {
   const Eigen::Index rows = features.rows();
-  const Eigen::Index blocks = block_count(rows);
-  if (blocks == 1) {
-    weight_gradient.noalias() = features.transpose() * g;
-    intercept_gradient = g.sum();
-  } else {
-    // Each block sums its rows (X^T g, then sum g in the last row); the block sums are added
-    // in the fixed tree of tree_sum_of_columns(), which depends on the block numbers alone:
-    // not on the number of threads, nor on which thread, or rank, summed which block.
-    const Eigen::Index cols = features.cols();
-    Eigen::MatrixXd partial(cols + 1, blocks);
-#pragma omp parallel for num_threads(team_for(blocks, threads)) schedule(dynamic, 1)
-    for (Eigen::Index block = 0; block < blocks; ++block) {
-      const Eigen::Index begin = block * kBlockRows, end = std::min(rows, begin + kBlockRows);
-      partial.col(block).head(cols).noalias() =
-          features.middleRows(begin, end - begin).transpose() * g.segment(begin, end - begin);
-      partial(cols, block) = g.segment(begin, end - begin).sum();
-    }
-    const Eigen::VectorXd sum = tree_sum_of_columns(partial);
-    weight_gradient = sum.head(cols);
-    intercept_gradient = sum[cols];
+  const auto local_blocks = static_cast<std::size_t>((rows + kBlockRows - 1) / kBlockRows);
+  const bool last_rows = blocks.first_block + local_blocks == blocks.block_count;
+  if (blocks.communicator == nullptr || blocks.first_block + local_blocks > blocks.block_count ||
+      (!last_rows && rows % kBlockRows != 0) ||
+      static_cast<std::size_t>(rows) != score_gradient.size()) {
+    throw std::invalid_argument(fmt::format(
+        "parameter_gradient: {} rows as blocks {} of {} are not whole blocks of {} rows", rows,
+        blocks.first_block, blocks.block_count, kBlockRows));
   }
+  const Eigen::Map<const Eigen::VectorXd> g(score_gradient.data(), rows);
+  Eigen::MatrixXd sums(features.cols() + 1, 0);
+  if (local_blocks > 0) sums = dense_block_sums(features, g, threads, blocks.block_count == 1);
+  split_block_sum(
+      tree_sum_of_blocks(*blocks.communicator, sums, blocks.first_block, blocks.block_count),
+      weight_gradient, intercept_gradient);
   finish_weight_gradient(map, weight_gradient, intercept_gradient);
 }
 
@@ -152,8 +195,8 @@ void LinearModel::scores(const SparseRowsView& features, const FeatureMap& map,
   }
 }
 
-void LinearModel::scores(const FeatureRows& features, const FeatureMap& map,
-                         std::span<double> out, int threads) const {
+void LinearModel::scores(const FeatureRows& features, const FeatureMap& map, std::span<double> out,
+                         int threads) const {
   if (features.is_sparse()) {
     scores(features.sparse(), map, out, threads);
   } else {
@@ -203,8 +246,8 @@ void parameter_gradient(const FeatureRows& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads) {
   if (features.is_sparse()) {
-    parameter_gradient(features.sparse(), map, score_gradient, weight_gradient,
-                       intercept_gradient, threads);
+    parameter_gradient(features.sparse(), map, score_gradient, weight_gradient, intercept_gradient,
+                       threads);
   } else {
     parameter_gradient(features.dense(), map, score_gradient, weight_gradient, intercept_gradient,
                        threads);

@@ -10,6 +10,8 @@
 
 namespace aumtrain {
 
+class Communicator;
+
 using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixView = Eigen::Map<const RowMajorMatrix>;
 
@@ -79,12 +81,32 @@ struct LinearModel {
               int threads = 1) const;
 };
 
+/// The rows in the products' sums are cut into fixed blocks of this many rows.
+inline constexpr std::size_t kProductBlockRows = 8192;
+
 /// The gradient of a loss in the model's parameters, given dL/dscores `score_gradient` on the
-/// rows of `features` (the chain rule through the linear model and the feature map), summed over
-/// fixed blocks of rows in a fixed order: the same bits for any number of threads.
+/// rows of `features` (the chain rule through the linear model and the feature map): X^T g and
+/// sum g over each block of kProductBlockRows rows, the block sums added in the fixed tree of
+/// tree_sum_of_columns(): the same bits for any number of threads.
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
+
+/// Which rows of a set one rank holds: blocks first_block .. of the set's block_count blocks of
+/// kProductBlockRows rows (numbered over every rank), every block whole, so that only the last
+/// block of all can be shorter.
+struct RowBlocks {
+  Communicator* communicator = nullptr;
+  std::size_t first_block = 0;
+  std::size_t block_count = 0;
+};
+
+/// The same over the rows of every rank, each rank passing its own rows `features` and their
+/// `score_gradient`: every rank gets the bits that one process holding every row gets from the
+/// function above. Throws std::invalid_argument when the rows are not whole blocks.
+void parameter_gradient(const MatrixView& features, const FeatureMap& map,
+                        std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
+                        double& intercept_gradient, int threads, const RowBlocks& blocks);
 /// The same on sparse rows. X^T g is summed over up to kSparseParts fixed parts of the rows
 /// (whole blocks of 8,192), each into its own column of a table, the columns added in order; as
 /// many parts as keep the table small (at most kSparsePartialSumsLimit doubles, and no more of
