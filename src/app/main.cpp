@@ -6,6 +6,7 @@
 #include <exception>
 #include <vector>
 
+#include "aumtrain/core/communicator.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
@@ -51,6 +52,16 @@ int main(int argc, char** argv) {
   app::setup_logging(quiet     ? app::Verbosity::quiet
                      : verbose ? app::Verbosity::verbose
                                : app::Verbosity::normal);
+  // The commands run as one process: started by mpirun with several ranks, every rank would run
+  // the whole command and race the others for the same output.
+  if (const Communicator& world = world_communicator(); world.size() > 1) {
+    if (world.rank() == 0) {
+      spdlog::error("aumtrain's commands run as one process, and mpirun started {} of them; run "
+                    "it without mpirun (or with mpirun -np 1)",
+                    world.size());
+    }
+    return static_cast<int>(ExitCode::usage);
+  }
   try {
     for (const auto& command : commands) {
       if (command.parser->parsed()) return command.run();
