@@ -171,6 +171,13 @@ Eigen::VectorXd tree_sum_of_columns(const Eigen::MatrixXd& blocks) {
   return node_sum(blocks, 0, 0, static_cast<std::size_t>(blocks.cols()));
 }
 
+double tree_sum_of_values(std::span<const double> block_sums) {
+  if (block_sums.empty()) return 0.0;
+  if (block_sums.size() == 1) return block_sums[0];
+  const std::size_t left = left_child_size(block_sums.size());
+  return tree_sum_of_values(block_sums.first(left)) + tree_sum_of_values(block_sums.subspan(left));
+}
+
 Eigen::VectorXd tree_sum_of_blocks(Communicator& communicator, const Eigen::MatrixXd& local_blocks,
                                    std::size_t first_block, std::size_t block_count) {
   const std::size_t end = first_block + static_cast<std::size_t>(local_blocks.cols());

@@ -33,6 +33,32 @@ TEST(TreeSum, AddsBlocksPairwiseNotInARow) {
   EXPECT_EQ(tree_sum_of_columns(Eigen::MatrixXd(2, 0)), Eigen::VectorXd::Zero(2));
 }
 
+TEST(TreeSum, OneValuePerBlockGivesTheBitsOfOneRowOfColumns) {
+  const std::vector<double> values = {1e16, 1.0, -1e16, 1.0, 3.0, 0.25, -7.5};
+  for (std::size_t count = 0; count <= values.size(); ++count) {
+    const Eigen::MatrixXd row =
+        Eigen::Map<const Eigen::MatrixXd>(values.data(), 1, static_cast<Eigen::Index>(count));
+    EXPECT_EQ(tree_sum_of_values(std::span(values).first(count)), tree_sum_of_columns(row)[0])
+        << count << " blocks";
+  }
+}
+
+// Within a block rows are added one after the other; blocks go up the tree.
+TEST(TreeSum, SumsOverRowsGoBlockByBlock) {
+  const std::size_t rows = 3 * kSumBlockRows;
+  // Block 0: 1e16 then ones, which round away one by one; block 1: -1e16; block 2: ones.
+  const auto term = [](std::size_t i) {
+    if (i == 0) return 1e16;
+    if (i == kSumBlockRows) return -1e16;
+    return i < kSumBlockRows ? 1.0 : (i < 2 * kSumBlockRows ? 0.0 : 1.0);
+  };
+  // (1e16 + -1e16) + 8192: the ones of block 0 are lost, those of block 2 are not.
+  EXPECT_EQ(block_tree_sum(rows, term), static_cast<double>(kSumBlockRows));
+  // Up to one block it is the running sum.
+  EXPECT_EQ(block_tree_sum(kSumBlockRows, term), 1e16);
+  EXPECT_EQ(block_tree_sum(0, term), 0.0);
+}
+
 // Blocks spread unevenly over the ranks give the bits of the tree over all of them on one.
 TEST(TreeSum, SameBitsWhicheverRankHoldsTheBlocks) {
   Communicator& world = world_communicator();

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "aumtrain/core/block_sum.hpp"
+
 namespace aumtrain {
 
 /// The ranks of one run. Collectives must be called by every rank, in the same order.
@@ -111,9 +113,6 @@ Communicator& world_communicator();
 /// is the tree sum of the columns.
 Eigen::VectorXd tree_sum_of_blocks(Communicator& communicator, const Eigen::MatrixXd& local_blocks,
                                    std::size_t first_block, std::size_t block_count);
-
-/// The tree sum of the columns of `blocks`, all held here (tree_sum_of_blocks on one rank).
-Eigen::VectorXd tree_sum_of_columns(const Eigen::MatrixXd& blocks);
 
 template <class T>
 std::vector<T> Communicator::allgatherv(std::span<const T> local,

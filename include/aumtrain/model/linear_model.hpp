@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "aumtrain/core/block_sum.hpp"
+
 namespace aumtrain {
 
 class Communicator;
@@ -81,8 +83,9 @@ struct LinearModel {
               int threads = 1) const;
 };
 
-/// The rows in the products' sums are cut into fixed blocks of this many rows.
-inline constexpr std::size_t kProductBlockRows = 8192;
+/// The rows in the products' sums are cut into fixed blocks of this many rows: those of every
+/// sum over rows (kSumBlockRows).
+inline constexpr std::size_t kProductBlockRows = kSumBlockRows;
 
 /// The gradient of a loss in the model's parameters, given dL/dscores `score_gradient` on the
 /// rows of `features` (the chain rule through the linear model and the feature map): X^T g and

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/model/losses.hpp"
 
@@ -16,9 +17,8 @@ namespace aumtrain::loss_detail {
 inline void check_sizes(std::string_view loss, std::span<const double> scores,
                         const BinaryTargets& targets, std::span<double> gradient) {
   if (scores.size() != targets.size() || gradient.size() != scores.size()) {
-    throw std::invalid_argument(fmt::format("{}: {} scores, {} targets, {} gradient entries",
-                                            loss, scores.size(), targets.size(),
-                                            gradient.size()));
+    throw std::invalid_argument(fmt::format("{}: {} scores, {} targets, {} gradient entries", loss,
+                                            scores.size(), targets.size(), gradient.size()));
   }
 }
 
@@ -37,14 +37,12 @@ inline void require_both_classes(std::string_view loss, const BinaryTargets& tar
 template <class ShareOf>
 double weighted_logistic(std::span<const double> scores, const BinaryTargets& targets,
                          std::span<double> gradient, ShareOf share_of) {
-  double loss = 0.0;
-  for (std::size_t i = 0; i < scores.size(); ++i) {
+  return block_tree_sum(scores.size(), [&](std::size_t i) {
     const double z = targets.is_positive[i] ? 1.0 : -1.0;
     const double share = share_of(i);
-    loss += share * softplus(-z * scores[i]);
     gradient[i] = -z * share * sigmoid(-z * scores[i]);
-  }
-  return loss;
+    return share * softplus(-z * scores[i]);
+  });
 }
 
 /// The gradient of weighted_logistic alone, without the logarithms of the value: whether the
@@ -52,14 +50,13 @@ double weighted_logistic(std::span<const double> scores, const BinaryTargets& ta
 template <class ShareOf>
 bool weighted_logistic_gradient(std::span<const double> scores, const BinaryTargets& targets,
                                 std::span<double> gradient, ShareOf share_of) {
-  double linear_part = 0.0;
-  for (std::size_t i = 0; i < scores.size(); ++i) {
+  const double linear_part = block_tree_sum(scores.size(), [&](std::size_t i) {
     const double z = targets.is_positive[i] ? 1.0 : -1.0;
     const double share = share_of(i);
     const double margin = -z * scores[i];
-    linear_part += share * (margin > 0 || std::isnan(margin) ? margin : 0.0);
     gradient[i] = -z * share * sigmoid(margin);
-  }
+    return share * (margin > 0 || std::isnan(margin) ? margin : 0.0);
+  });
   return std::isfinite(linear_part);
 }
 

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <limits>
 
+#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/core/line_search.hpp"
 #include "aumtrain/train/optimizer.hpp"
 
@@ -40,10 +41,9 @@ bool all_tied(std::span<const double> scores) {
   return std::all_of(scores.begin(), scores.end(), [&](double s) { return s == scores.front(); });
 }
 
+// Per block of rows, then up the blocks' tree: the order of a sum over rows on several ranks.
 double dot(std::span<const double> a, std::span<const double> b) {
-  double sum = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += a[i] * b[i];
-  return sum;
+  return block_tree_sum(a.size(), [&](std::size_t i) { return a[i] * b[i]; });
 }
 
 // phi(t) = L(s + t d) and its derivative phi'(t) = dL/ds . d on one set.
