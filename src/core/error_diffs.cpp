@@ -6,6 +6,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
 
@@ -124,14 +125,17 @@ BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positi
           std::bit_cast<std::uint64_t>(w), static_cast<std::uint32_t>(diffs.rows.size()));
       if (inserted) diffs.rows.push_back(positive ? DiffRow{0.0, w} : DiffRow{w, 0.0});
       diffs.row_of_example[i] = it->second;
-      if (positive) {
-        ++targets.positive_count;
-        targets.positive_weight += w;
-      } else {
-        targets.negative_weight += w;
-      }
+      targets.positive_count += positive;
     }
     targets.negative_count = n - targets.positive_count;
+    // Block by block up the tree, as over rows held by several ranks (adding 0 for the other
+    // class changes no sum: weights are >= 0 and -0 is 0 here).
+    targets.positive_weight = block_tree_sum(n, [&](std::size_t i) {
+      return is_positive[i] ? diffs.rows[diffs.row_of_example[i]].fn : 0.0;
+    });
+    targets.negative_weight = block_tree_sum(n, [&](std::size_t i) {
+      return is_positive[i] ? 0.0 : diffs.rows[diffs.row_of_example[i]].fp;
+    });
   }
   diffs.fp_total = targets.negative_weight;
   diffs.fn_total = targets.positive_weight;

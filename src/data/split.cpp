@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
 
@@ -153,24 +154,24 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
       map_column(dataset, j, false, 0.0, 0.0, 0.0, 0.0, map, constant_columns);
       continue;
     }
-    double low = dataset.features.row(begin)[j], high = low, sum = 0.0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const double z = dataset.features.row(i)[j];
+    // Sums over the rows go block by block up the tree, as over rows held by several ranks.
+    double low = dataset.features.row(begin)[j], high = low;
+    const double sum = block_tree_sum(end - begin, [&](std::size_t k) {
+      const double z = dataset.features.row(begin + k)[j];
       low = std::min(low, z);
       high = std::max(high, z);
-      sum += z;
-    }
+      return z;
+    });
     if (low == high) {
       map_column(dataset, j, true, low, high, 0.0, 0.0, map, constant_columns);
       continue;
     }
     const double count = static_cast<double>(end - begin);
     const double mean = sum / count;
-    double squares = 0.0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const double deviation = dataset.features.row(i)[j] - mean;
-      squares += deviation * deviation;
-    }
+    const double squares = block_tree_sum(end - begin, [&](std::size_t k) {
+      const double deviation = dataset.features.row(begin + k)[j] - mean;
+      return deviation * deviation;
+    });
     map_column(dataset, j, true, low, high, mean, std::sqrt(squares / count), map, constant_columns);
   }
   return map;

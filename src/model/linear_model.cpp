@@ -195,8 +195,8 @@ void LinearModel::scores(const SparseRowsView& features, const FeatureMap& map,
   }
 }
 
-void LinearModel::scores(const FeatureRows& features, const FeatureMap& map, std::span<double> out,
-                         int threads) const {
+void LinearModel::scores(const FeatureRows& features, const FeatureMap& map,
+                         std::span<double> out, int threads) const {
   if (features.is_sparse()) {
     scores(features.sparse(), map, out, threads);
   } else {
@@ -246,8 +246,8 @@ void parameter_gradient(const FeatureRows& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads) {
   if (features.is_sparse()) {
-    parameter_gradient(features.sparse(), map, score_gradient, weight_gradient, intercept_gradient,
-                       threads);
+    parameter_gradient(features.sparse(), map, score_gradient, weight_gradient,
+                       intercept_gradient, threads);
   } else {
     parameter_gradient(features.dense(), map, score_gradient, weight_gradient, intercept_gradient,
                        threads);

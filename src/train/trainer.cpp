@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/data/split.hpp"
 
 namespace aumtrain {
@@ -53,11 +54,11 @@ std::optional<RunStatus> observe(std::span<TrainObserver* const> observers, Iter
 // The standard deviation of the scores (dividing by their number).
 double spread_of_scores(const std::vector<double>& scores) {
   if (scores.empty()) return 0;
-  double mean = 0;
-  for (double s : scores) mean += s;
-  mean /= static_cast<double>(scores.size());
-  double squares = 0;
-  for (double s : scores) squares += (s - mean) * (s - mean);
+  // Block by block up the tree, as over scores held by several ranks.
+  const double mean = block_tree_sum(scores.size(), [&](std::size_t i) { return scores[i]; }) /
+                      static_cast<double>(scores.size());
+  const double squares = block_tree_sum(
+      scores.size(), [&](std::size_t i) { return (scores[i] - mean) * (scores[i] - mean); });
   return std::sqrt(squares / static_cast<double>(scores.size()));
 }
 

@@ -17,8 +17,9 @@ namespace aumtrain::loss_detail {
 inline void check_sizes(std::string_view loss, std::span<const double> scores,
                         const BinaryTargets& targets, std::span<double> gradient) {
   if (scores.size() != targets.size() || gradient.size() != scores.size()) {
-    throw std::invalid_argument(fmt::format("{}: {} scores, {} targets, {} gradient entries", loss,
-                                            scores.size(), targets.size(), gradient.size()));
+    throw std::invalid_argument(fmt::format("{}: {} scores, {} targets, {} gradient entries",
+                                            loss, scores.size(), targets.size(),
+                                            gradient.size()));
   }
 }
 
