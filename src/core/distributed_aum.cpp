@@ -33,13 +33,14 @@ struct KeySpan {
 // finite (its global row) when any rank has one.
 std::vector<std::uint64_t> keys_of_scores(Communicator& communicator,
                                           std::span<const double> scores, const ErrorDiffs& diffs,
-                                          KeySpan& span) {
+                                          std::size_t gradient_size, KeySpan& span) {
   std::vector<std::uint64_t> keys(scores.size());
   span.first_example = communicator.exscan_sum(scores.size());
   communicator.collectively([&] {
-    if (scores.size() != diffs.size()) {
-      throw std::invalid_argument(fmt::format("DistributedAumKernel: {} scores but {} error diffs",
-                                              scores.size(), diffs.size()));
+    if (scores.size() != diffs.size() || gradient_size != scores.size()) {
+      throw std::invalid_argument(
+          fmt::format("DistributedAumKernel: {} scores, {} error diffs, {} gradient entries",
+                      scores.size(), diffs.size(), gradient_size));
     }
     for (std::size_t i = 0; i < scores.size(); ++i) {
       if (!std::isfinite(scores[i])) {
@@ -146,50 +147,45 @@ void plan_buckets(Communicator& communicator, const std::vector<std::uint64_t>& 
   plan.merge_bins(histogram, plan.binning.bin_of(span.key_min));
 }
 
-}  // namespace
+// The (key, fp, fn) records in the order they go out: to rank 0, then rank 1, ..., each rank's
+// in input order; position[i] is where example i's record is, and where its derivative comes
+// back.
+struct OutgoingRecords {
+  std::vector<KeyedDiff> records;
+  std::vector<std::size_t> counts;  // per rank
+  std::vector<std::size_t> position;
+  std::uint64_t to_other_ranks = 0;
+};
 
-double DistributedAumKernel::run(std::span<const double> scores, const ErrorDiffs& diffs,
-                                 Denominators denominators, std::span<double> gradient,
-                                 double* auc_area) {
-  const bool want_gradient = auc_area == nullptr;
-  Communicator& communicator = *communicator_;
-  volume_ = {};
-  KeySpan span;
-  const std::vector<std::uint64_t> keys = keys_of_scores(communicator, scores, diffs, span);
-  if (span.examples == 0) {
-    if (auc_area != nullptr) *auc_area = 0.0;
-    return 0.0;
-  }
-  DistributedBuckets plan;
-  plan_buckets(communicator, keys, span, plan, volume_.bytes_sent);
-  plan.assign_owners(span.examples, communicator.size(), communicator.rank());
-
-  // Each example's (key, fp, fn) to the rank of its bucket, in input order per rank.
-  const auto ranks = static_cast<std::size_t>(communicator.size());
-  std::vector<std::size_t> send_counts(ranks, 0);
+OutgoingRecords records_for_owners(const std::vector<std::uint64_t>& keys, const ErrorDiffs& diffs,
+                                   const DistributedBuckets& plan, int ranks, int rank) {
+  OutgoingRecords out;
+  out.counts.assign(static_cast<std::size_t>(ranks), 0);
   std::vector<int> destination(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     destination[i] = plan.owner[plan.bucket_of(keys[i])];
-    ++send_counts[static_cast<std::size_t>(destination[i])];
+    ++out.counts[static_cast<std::size_t>(destination[i])];
   }
-  std::vector<std::size_t> next(ranks, 0);
-  for (std::size_t r = 1; r < ranks; ++r) next[r] = next[r - 1] + send_counts[r - 1];
-  std::vector<std::size_t> send_position(keys.size());
-  std::vector<KeyedDiff> outgoing(keys.size());
+  std::vector<std::size_t> next(out.counts.size(), 0);
+  for (std::size_t r = 1; r < next.size(); ++r) next[r] = next[r - 1] + out.counts[r - 1];
+  out.position.resize(keys.size());
+  out.records.resize(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const std::size_t position = next[static_cast<std::size_t>(destination[i])]++;
-    send_position[i] = position;
+    out.position[i] = position;
     const DiffRow& diff = diffs.diff(i);
-    outgoing[position] = {keys[i], diff.fp, diff.fn};
+    out.records[position] = {keys[i], diff.fp, diff.fn};
   }
-  for (std::size_t r = 0; r < ranks; ++r) {
-    if (static_cast<int>(r) != communicator.rank()) volume_.entries_sent += send_counts[r];
-  }
-  std::vector<std::size_t> recv_counts;
-  const std::vector<KeyedDiff> incoming =
-      communicator.alltoallv(std::span<const KeyedDiff>(outgoing), send_counts, recv_counts);
+  out.to_other_ranks = keys.size() - out.counts[static_cast<std::size_t>(rank)];
+  return out;
+}
 
-  // The owned buckets, their entries in the global input order.
+// Puts the records this rank received, which are in the global input order, into `sorter` as
+// its owned buckets, and returns their diffs (one row per record, with the global totals of
+// `diffs`). A record's example and diff row are its place in `incoming`.
+ErrorDiffs load_owned_buckets(const std::vector<KeyedDiff>& incoming,
+                              const DistributedBuckets& plan, const ErrorDiffs& diffs,
+                              ThresholdSorter& sorter) {
   const std::size_t owned = plan.end_owned - plan.first_owned;
   std::vector<std::uint32_t> owned_sizes(owned, 0);
   std::vector<std::size_t> bucket_of_record(incoming.size());
@@ -205,34 +201,71 @@ double DistributedAumKernel::run(std::span<const double> scores, const ErrorDiff
   received.fp_total = diffs.fp_total;
   received.fn_total = diffs.fn_total;
   for (std::size_t j = 0; j < incoming.size(); ++j) {
-    entries[bucket_next[bucket_of_record[j]]++] = {incoming[j].key, static_cast<std::uint32_t>(j),
-                                                   static_cast<std::uint32_t>(j)};
+    const auto record = static_cast<std::uint32_t>(j);
+    entries[bucket_next[bucket_of_record[j]]++] = {incoming[j].key, record, record};
     received.rows[j] = {incoming[j].fp, incoming[j].fn};
   }
-  sorter_.assign_buckets(
+  sorter.assign_buckets(
       entries, owned_sizes,
       std::span<const std::uint64_t>(plan.bucket_keys).subspan(2 * plan.first_owned, 2 * owned));
+  return received;
+}
+
+}  // namespace
+
+double DistributedAumKernel::run(std::span<const double> scores, const ErrorDiffs& diffs,
+                                 Denominators denominators, std::span<double> gradient,
+                                 double* auc_area) {
+  const bool want_gradient = auc_area == nullptr;
+  Communicator& communicator = *communicator_;
+  volume_ = {};
+  KeySpan span;
+  const std::vector<std::uint64_t> keys = keys_of_scores(
+      communicator, scores, diffs, want_gradient ? gradient.size() : scores.size(), span);
+  if (span.examples == 0) {
+    if (auc_area != nullptr) *auc_area = 0.0;
+    return 0.0;
+  }
+  // Each local phase ends with a collective check: an error on one rank (memory, say) stops
+  // every rank there, before any rank waits in the next exchange.
+  DistributedBuckets plan;
+  plan_buckets(communicator, keys, span, plan, volume_.bytes_sent);
+  OutgoingRecords out;
+  communicator.collectively([&] {
+    plan.assign_owners(span.examples, communicator.size(), communicator.rank());
+    out = records_for_owners(keys, diffs, plan, communicator.size(), communicator.rank());
+  });
+  volume_.entries_sent = out.to_other_ranks;
+  std::vector<std::size_t> recv_counts;
+  const std::vector<KeyedDiff> incoming =
+      communicator.alltoallv(std::span<const KeyedDiff>(out.records), out.counts, recv_counts);
 
   // The weight inside each owned bucket, gathered from every rank in bucket order; then the
   // weight below each bucket, chained as the one-process kernel chains it.
-  const std::vector<BucketWeights> owned_weights = sort_buckets_and_weigh(sorter_, received);
+  ErrorDiffs received;
+  std::vector<BucketWeights> owned_weights;
+  communicator.collectively([&] {
+    received = load_owned_buckets(incoming, plan, diffs, sorter_);
+    owned_weights = sort_buckets_and_weigh(sorter_, received);
+  });
   std::vector<std::size_t> counts;
-  const std::vector<BucketWeights> weights =
-      communicator.allgatherv(std::span<const BucketWeights>(owned_weights), counts);
-  volume_.bytes_sent += owned_weights.size() * sizeof(BucketWeights);
-  const std::vector<BucketStart> starts = chain_bucket_weights(weights);
+  const std::vector<BucketStart> starts = chain_bucket_weights(
+      communicator.allgatherv(std::span<const BucketWeights>(owned_weights), counts));
 
   // Walk the owned buckets; derivatives go into `derivative` in the order received.
-  std::vector<double> derivative(want_gradient ? incoming.size() : 0, 0.0);
-  std::vector<BucketShares> owned_shares(owned);
-  for (std::size_t b = 0; b < owned; ++b) {
-    owned_shares[b] =
-        walk_sorted_bucket(sorter_, b, received, denominators, starts[plan.first_owned + b],
-                           want_gradient ? derivative.data() : nullptr);
-  }
+  std::vector<double> derivative;
+  std::vector<BucketShares> owned_shares;
+  communicator.collectively([&] {
+    derivative.assign(want_gradient ? incoming.size() : 0, 0.0);
+    owned_shares.resize(sorter_.bucket_count());
+    for (std::size_t b = 0; b < owned_shares.size(); ++b) {
+      owned_shares[b] =
+          walk_sorted_bucket(sorter_, b, received, denominators, starts[plan.first_owned + b],
+                             want_gradient ? derivative.data() : nullptr);
+    }
+  });
   const std::vector<BucketShares> shares =
       communicator.allgatherv(std::span<const BucketShares>(owned_shares), counts);
-  volume_.bytes_sent += owned_shares.size() * sizeof(BucketShares);
   double aum = 0.0, area = 0.0;
   for (const BucketShares& share : shares) aum += share.aum;
   for (const BucketShares& share : shares) area += share.auc_area;
@@ -243,23 +276,18 @@ double DistributedAumKernel::run(std::span<const double> scores, const ErrorDiff
     std::vector<std::size_t> back_counts;
     const std::vector<double> returned =
         communicator.alltoallv(std::span<const double>(derivative), recv_counts, back_counts);
-    for (std::size_t i = 0; i < keys.size(); ++i) gradient[i] = returned[send_position[i]];
+    for (std::size_t i = 0; i < keys.size(); ++i) gradient[i] = returned[out.position[i]];
   }
-  volume_.bytes_sent += volume_.entries_sent * sizeof(KeyedDiff);
-  if (want_gradient) {
-    volume_.bytes_sent += volume_.entries_sent * sizeof(double);
-  }
+  volume_.bytes_sent += owned_weights.size() * sizeof(BucketWeights) +
+                        owned_shares.size() * sizeof(BucketShares) +
+                        volume_.entries_sent * sizeof(KeyedDiff);
+  if (want_gradient) volume_.bytes_sent += volume_.entries_sent * sizeof(double);
   return aum;
 }
 
 double DistributedAumKernel::value_and_gradient(std::span<const double> scores,
                                                 const ErrorDiffs& diffs, Denominators denominators,
                                                 std::span<double> gradient) {
-  if (gradient.size() != scores.size()) {
-    throw std::invalid_argument(
-        fmt::format("DistributedAumKernel: gradient has {} entries for {} scores", gradient.size(),
-                    scores.size()));
-  }
   return run(scores, diffs, denominators, gradient, nullptr);
 }
 

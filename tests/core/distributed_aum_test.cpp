@@ -163,5 +163,20 @@ TEST(DistributedAumKernel, NonFiniteScoreOnOneRankThrowsOnEveryRank) {
   EXPECT_EQ(ranks, static_cast<std::uint64_t>(world.size()));
 }
 
+// A gradient of the wrong size on one rank is a programming error; it too stops every rank.
+TEST(DistributedAumKernel, AWrongGradientSizeOnOneRankThrowsOnEveryRank) {
+  Communicator& world = world_communicator();
+  const BinaryTargets targets = make_binary_targets(std::vector<double>{0, 1, 0});
+  const std::vector<double> scores = {1.0, 2.0, 3.0};
+  const bool last = world.rank() + 1 == world.size();
+  std::vector<double> gradient(last ? 2 : 3);
+  DistributedAumKernel kernel(world);
+  EXPECT_ANY_THROW(kernel.value_and_gradient(scores, targets.error_diffs, Denominators{}, gradient))
+      << "rank " << world.rank();
+  std::uint64_t ranks = 1;
+  world.allreduce_sum({&ranks, 1});
+  EXPECT_EQ(ranks, static_cast<std::uint64_t>(world.size()));
+}
+
 }  // namespace
 }  // namespace aumtrain
