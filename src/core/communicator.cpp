@@ -212,4 +212,15 @@ Eigen::VectorXd tree_sum_of_blocks(Communicator& communicator, const Eigen::Matr
   return evaluate_tree(nodes, 0, block_count);
 }
 
+void check_row_blocks(const RowBlocks& blocks, std::size_t rows) {
+  const std::size_t local_blocks = (rows + kSumBlockRows - 1) / kSumBlockRows;
+  const bool holds_last = blocks.first_block + local_blocks == blocks.block_count;
+  if (blocks.communicator == nullptr || blocks.first_block + local_blocks > blocks.block_count ||
+      (!holds_last && rows % kSumBlockRows != 0)) {
+    throw std::invalid_argument(
+        fmt::format("{} rows as blocks from {} of {} are not whole blocks of {} rows", rows,
+                    blocks.first_block, blocks.block_count, kSumBlockRows));
+  }
+}
+
 }  // namespace aumtrain

@@ -131,18 +131,20 @@ void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads, const RowBlocks& blocks) {
   const Eigen::Index rows = features.rows();
-  const auto local_blocks = static_cast<std::size_t>((rows + kBlockRows - 1) / kBlockRows);
-  const bool last_rows = blocks.first_block + local_blocks == blocks.block_count;
-  if (blocks.communicator == nullptr || blocks.first_block + local_blocks > blocks.block_count ||
-      (!last_rows && rows % kBlockRows != 0) ||
-      static_cast<std::size_t>(rows) != score_gradient.size()) {
-    throw std::invalid_argument(fmt::format(
-        "parameter_gradient: {} rows as blocks {} of {} are not whole blocks of {} rows", rows,
-        blocks.first_block, blocks.block_count, kBlockRows));
+  if (blocks.communicator == nullptr) {
+    throw std::invalid_argument("parameter_gradient: the row blocks have no communicator");
   }
-  const Eigen::Map<const Eigen::VectorXd> g(score_gradient.data(), rows);
+  // A wrong layout on any rank throws on every rank, so that none waits for the tree's sums.
   Eigen::MatrixXd sums(features.cols() + 1, 0);
-  if (local_blocks > 0) sums = dense_block_sums(features, g, threads, blocks.block_count == 1);
+  blocks.communicator->collectively([&] {
+    check_row_blocks(blocks, static_cast<std::size_t>(rows));
+    if (static_cast<std::size_t>(rows) != score_gradient.size()) {
+      throw std::invalid_argument(fmt::format("parameter_gradient: {} rows but {} score gradients",
+                                              rows, score_gradient.size()));
+    }
+    const Eigen::Map<const Eigen::VectorXd> g(score_gradient.data(), rows);
+    if (rows > 0) sums = dense_block_sums(features, g, threads, blocks.block_count == 1);
+  });
   split_block_sum(
       tree_sum_of_blocks(*blocks.communicator, sums, blocks.first_block, blocks.block_count),
       weight_gradient, intercept_gradient);

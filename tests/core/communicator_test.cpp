@@ -84,6 +84,37 @@ TEST(TreeSum, SameBitsWhicheverRankHoldsTheBlocks) {
   }
 }
 
+// A sum over rows that the ranks hold in whole blocks: the bits of one process's sum.
+TEST(TreeSum, SumsOverRowsOfEveryRankGiveTheOneProcessBits) {
+  Communicator& world = world_communicator();
+  const auto p = static_cast<std::size_t>(world.size()), r = static_cast<std::size_t>(world.rank());
+  const auto term_of_row = [](std::size_t row) {
+    return row % 5 == 0 ? 1e16 / static_cast<double>(row + 1) : 0.1 * static_cast<double>(row % 7);
+  };
+  for (const std::size_t rows : {std::size_t{0}, std::size_t{100}, 3 * kSumBlockRows + 100}) {
+    const std::size_t blocks = (rows + kSumBlockRows - 1) / kSumBlockRows;
+    const std::size_t first = blocks * r * r / (p * p);
+    const std::size_t end = blocks * (r + 1) * (r + 1) / (p * p);
+    const std::size_t first_row = first * kSumBlockRows;
+    const std::size_t end_row = std::min(rows, end * kSumBlockRows);
+    const double sum = block_tree_sum(RowBlocks{&world, first, blocks}, end_row - first_row,
+                                      [&](std::size_t i) { return term_of_row(first_row + i); });
+    EXPECT_EQ(sum, block_tree_sum(rows, term_of_row)) << rows << " rows, rank " << r;
+  }
+}
+
+// Rows that are not whole blocks on the last rank stop every rank.
+TEST(TreeSum, RowsThatAreNotWholeBlocksOnOneRankThrowOnEveryRank) {
+  Communicator& world = world_communicator();
+  const bool last = world.rank() + 1 == world.size();
+  // Every rank claims block 0 of 2; the last rank's 100 rows are not a whole first block.
+  const auto rank = static_cast<std::size_t>(world.rank());
+  const RowBlocks blocks{&world, last ? 0 : rank, static_cast<std::size_t>(world.size()) + 1};
+  EXPECT_ANY_THROW(
+      block_tree_sum(blocks, last ? 100 : kSumBlockRows, [](std::size_t) { return 1.0; }))
+      << "rank " << world.rank();
+}
+
 TEST(TreeSum, OneRankMustHoldEveryBlock) {
   SingleProcessCommunicator one;
   EXPECT_THROW(tree_sum_of_blocks(one, Eigen::MatrixXd::Ones(1, 2), 1, 3), std::invalid_argument);

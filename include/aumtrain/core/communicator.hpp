@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,43 @@ Communicator& world_communicator();
 /// is the tree sum of the columns.
 Eigen::VectorXd tree_sum_of_blocks(Communicator& communicator, const Eigen::MatrixXd& local_blocks,
                                    std::size_t first_block, std::size_t block_count);
+
+/// Which rows of a set one rank holds: blocks first_block .. of the set's block_count blocks of
+/// kSumBlockRows rows (numbered over every rank), every block whole, so that only the last
+/// block of all can be shorter.
+struct RowBlocks {
+  Communicator* communicator = nullptr;
+  std::size_t first_block = 0;
+  std::size_t block_count = 0;
+};
+
+/// Throws std::invalid_argument unless `rows` rows are whole blocks as `blocks` says (only the
+/// last block of all may be shorter), with a communicator.
+void check_row_blocks(const RowBlocks& blocks, std::size_t rows);
+
+/// block_tree_sum() over the rows of every rank, each rank passing its own `rows` rows (whole
+/// blocks, as `blocks` says) and its own term: every rank gets the bits that one process
+/// holding every row gets from block_tree_sum(). Rows that are not whole blocks on any rank,
+/// or an exception of `term`, throw on every rank (Communicator::check).
+template <class Term>
+double block_tree_sum(const RowBlocks& blocks, std::size_t rows, Term&& term) {
+  if (blocks.communicator == nullptr) {
+    throw std::invalid_argument("block_tree_sum: the row blocks have no communicator");
+  }
+  Eigen::MatrixXd sums;
+  blocks.communicator->collectively([&] {
+    check_row_blocks(blocks, rows);
+    const std::size_t local_blocks = (rows + kSumBlockRows - 1) / kSumBlockRows;
+    sums.resize(1, static_cast<Eigen::Index>(local_blocks));
+    for (std::size_t block = 0; block < local_blocks; ++block) {
+      double sum = 0.0;
+      const std::size_t end = std::min(rows, (block + 1) * kSumBlockRows);
+      for (std::size_t i = block * kSumBlockRows; i < end; ++i) sum += term(i);
+      sums(0, static_cast<Eigen::Index>(block)) = sum;
+    }
+  });
+  return tree_sum_of_blocks(*blocks.communicator, sums, blocks.first_block, blocks.block_count)[0];
+}
 
 template <class T>
 std::vector<T> Communicator::allgatherv(std::span<const T> local,

@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "aumtrain/core/block_sum.hpp"
+#include "aumtrain/core/communicator.hpp"
 
 namespace aumtrain {
-
-class Communicator;
 
 using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixView = Eigen::Map<const RowMajorMatrix>;
@@ -95,18 +94,10 @@ void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads = 1);
 
-/// Which rows of a set one rank holds: blocks first_block .. of the set's block_count blocks of
-/// kProductBlockRows rows (numbered over every rank), every block whole, so that only the last
-/// block of all can be shorter.
-struct RowBlocks {
-  Communicator* communicator = nullptr;
-  std::size_t first_block = 0;
-  std::size_t block_count = 0;
-};
-
 /// The same over the rows of every rank, each rank passing its own rows `features` and their
 /// `score_gradient`: every rank gets the bits that one process holding every row gets from the
-/// function above. Throws std::invalid_argument when the rows are not whole blocks.
+/// function above. Rows that are not whole blocks (RowBlocks) on any rank throw on every rank
+/// (Communicator::check).
 void parameter_gradient(const MatrixView& features, const FeatureMap& map,
                         std::span<const double> score_gradient, Eigen::VectorXd& weight_gradient,
                         double& intercept_gradient, int threads, const RowBlocks& blocks);
