@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -22,15 +23,22 @@ using testing::random_problem;
 
 // How the examples are cut into the ranks' shares.
 enum class RankShares {
-  uneven,           // rank r holds up to n (r + 1)^2 / P^2: later ranks hold more
-  first_rank_empty  // rank 0 holds nothing, the others even shares
+  uneven,            // rank r holds up to n (r + 1)^2 / P^2: later ranks hold more
+  first_rank_empty,  // rank 0 holds nothing, the others even shares
+  random             // cuts drawn from the case's seed, the same on every rank
 };
 
-std::size_t rank_share_begin(std::size_t n, int rank, int ranks, RankShares shares) {
+std::size_t rank_share_begin(std::size_t n, int rank, int ranks, RankShares shares, unsigned seed) {
   const auto r = static_cast<std::size_t>(rank), p = static_cast<std::size_t>(ranks);
+  if (rank == 0) return 0;
   if (shares == RankShares::uneven) return n * r * r / (p * p);
-  if (rank == 0 || ranks == 1) return 0;
-  return n * (r - 1) / (p - 1);
+  if (shares == RankShares::first_rank_empty) return ranks == 1 ? 0 : n * (r - 1) / (p - 1);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> cut(0, n);
+  std::vector<std::size_t> cuts(p - 1);
+  for (std::size_t& c : cuts) c = cut(rng);
+  std::sort(cuts.begin(), cuts.end());
+  return cuts[r - 1];
 }
 
 struct DistributedCase {
@@ -46,7 +54,9 @@ std::string describe_distributed_case(const DistributedCase& c) {
   return "seed " + std::to_string(c.seed) + ", n " + std::to_string(c.n) + ", distinct " +
          std::to_string(c.distinct) + (c.weighted ? ", weighted" : "") + ", " +
          std::string(denominator_name(c.denominator)) +
-         (c.shares == RankShares::uneven ? ", uneven shares" : ", rank 0 empty");
+         (c.shares == RankShares::uneven             ? ", uneven shares"
+          : c.shares == RankShares::first_rank_empty ? ", rank 0 empty"
+                                                     : ", random shares");
 }
 
 testing::RandomProblem distributed_problem(const DistributedCase& c) {
@@ -72,16 +82,18 @@ void check_distributed_same_bits(const DistributedCase& c) {
   const AumSummary expected_summary =
       one_process.summary(problem.scores, all.error_diffs, denominators);
 
-  const std::size_t begin = rank_share_begin(c.n, world.rank(), world.size(), c.shares);
-  const std::size_t end = rank_share_begin(c.n, world.rank() + 1, world.size(), c.shares);
-  const std::size_t end_of_share = world.rank() + 1 == world.size() ? c.n : end;
+  const std::size_t begin = rank_share_begin(c.n, world.rank(), world.size(), c.shares, c.seed);
+  const std::size_t end =
+      world.rank() + 1 == world.size()
+          ? c.n
+          : rank_share_begin(c.n, world.rank() + 1, world.size(), c.shares, c.seed);
   ErrorDiffs mine;
   mine.rows = all.error_diffs.rows;
   mine.fp_total = all.error_diffs.fp_total;
   mine.fn_total = all.error_diffs.fn_total;
   mine.row_of_example.assign(all.error_diffs.row_of_example.begin() + begin,
-                             all.error_diffs.row_of_example.begin() + end_of_share);
-  const std::span<const double> scores(problem.scores.data() + begin, end_of_share - begin);
+                             all.error_diffs.row_of_example.begin() + end);
+  const std::span<const double> scores(problem.scores.data() + begin, end - begin);
 
   DistributedAumKernel kernel(world);
   std::vector<double> gradient(scores.size());
@@ -119,6 +131,20 @@ TEST(DistributedAumKernel, SameBitsAsTheOneProcessKernel) {
       {8, 40'000, 0, false, Denominator::count, RankShares::first_rank_empty},
   };
   for (const DistributedCase& c : cases) check_distributed_same_bits(c);
+}
+
+// Random sizes, ties, weights, denominators and cuts between the ranks.
+TEST(DistributedAumKernel, SameBitsOnRandomProblemsAndShares) {
+  std::mt19937_64 rng(2026);
+  const int distinct_choices[] = {0, 1, 2, 3, 10, 100, 5000};
+  for (unsigned seed = 100; seed < 130; ++seed) {
+    const std::size_t n = rng() % 4 == 0 ? rng() % 12 : rng() % 30'000;
+    const int distinct = distinct_choices[rng() % 7];
+    const bool weighted = rng() % 2 == 0;
+    const Denominator denominator = rng() % 2 == 0 ? Denominator::rate : Denominator::count;
+    if (denominator == Denominator::rate && n < 12) continue;  // may lack a class
+    check_distributed_same_bits({seed, n, distinct, weighted, denominator, RankShares::random});
+  }
 }
 
 // Every score tied: one group, which has to meet on one rank.
