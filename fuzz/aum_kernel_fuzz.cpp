@@ -4,6 +4,7 @@
 //   - AUC is NaN without both classes, else in [0, 1] and equal to the brute-force pair count;
 //   - summary, details and value_and_gradient give the same AUM and AUC to the bit, and the
 //     gradient is the mean of the left and right derivatives;
+//   - DistributedAumKernel on one rank gives the same gradient, AUM and AUC to the bit;
 //   - the left and right derivatives equal the one-sided difference quotients of AUM for a
 //     step below the smallest gap between distinct scores;
 //   - the ROC table has a row per distinct threshold plus one, FPR rising and FNR falling from
@@ -31,6 +32,8 @@
 #include <vector>
 
 #include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/communicator.hpp"
+#include "aumtrain/core/distributed_aum.hpp"
 #include "fuzz_support.hpp"
 #include "test_helpers.hpp"
 
@@ -97,6 +100,17 @@ void check(const Problem& problem) {
   require(gradient == details.gradient, "value_and_gradient gives the details' gradient");
   require(summary.auc == details.auc || (std::isnan(summary.auc) && std::isnan(details.auc)),
           "summary and details give the same AUC");
+  aumtrain::SingleProcessCommunicator one_rank;
+  aumtrain::DistributedAumKernel distributed(one_rank);
+  std::vector<double> distributed_gradient(n);
+  require(distributed.value_and_gradient(scores, diffs, den, distributed_gradient) == aum &&
+              distributed_gradient == gradient,
+          "the distributed kernel on one rank gives the same AUM and gradient");
+  const aumtrain::AumSummary distributed_summary = distributed.summary(scores, diffs, den);
+  require(distributed_summary.aum == summary.aum &&
+              (distributed_summary.auc == summary.auc ||
+               (std::isnan(distributed_summary.auc) && std::isnan(summary.auc))),
+          "the distributed kernel on one rank gives the same summary");
   // With exact sums the results are exact. With 1e-3 weights the kernel's running FP and FN
   // sums (in threshold order) can differ from the totals (in input order) by a few ulps; the
   // kernel keeps FP and FN within their totals and AUC within [0, 1], and the rest is tolerated.
