@@ -136,14 +136,15 @@ void SingleProcessCommunicator::broadcast_bytes(std::span<std::byte>, int root) 
   if (root != 0) throw std::invalid_argument(fmt::format("broadcast from rank {} of 1", root));
 }
 
-std::vector<std::byte> SingleProcessCommunicator::alltoallv_bytes(
-    std::span<const std::byte> send, std::span<const std::size_t> send_counts,
-    std::span<const std::size_t> recv_counts) {
+void SingleProcessCommunicator::alltoallv_bytes(std::span<const std::byte> send,
+                                                std::span<const std::size_t> send_counts,
+                                                std::span<std::byte> recv,
+                                                std::span<const std::size_t> recv_counts) {
   if (send_counts.size() != 1 || recv_counts.size() != 1 || send_counts[0] != send.size() ||
-      recv_counts[0] != send.size()) {
+      recv_counts[0] != send.size() || recv.size() != send.size()) {
     throw std::invalid_argument("alltoallv: counts do not match one rank's bytes");
   }
-  return {send.begin(), send.end()};
+  if (!send.empty()) std::memcpy(recv.data(), send.data(), send.size());
 }
 
 std::vector<std::size_t> SingleProcessCommunicator::alltoall_counts(

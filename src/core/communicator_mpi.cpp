@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "aumtrain/core/communicator.hpp"
@@ -104,19 +105,21 @@ class MpiCommunicator final : public Communicator {
     MPI_Bcast(bytes.data(), as_mpi_count(bytes.size()), MPI_BYTE, root, MPI_COMM_WORLD);
   }
 
-  std::vector<std::byte> alltoallv_bytes(std::span<const std::byte> send,
-                                         std::span<const std::size_t> send_counts,
-                                         std::span<const std::size_t> recv_counts) override {
+  void alltoallv_bytes(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                       std::span<std::byte> recv,
+                       std::span<const std::size_t> recv_counts) override {
     const std::vector<int> send_mpi = as_mpi_counts(send_counts);
     const std::vector<int> recv_mpi = as_mpi_counts(recv_counts);
     const std::vector<int> send_displacements = displacements_of(send_mpi);
     const std::vector<int> recv_displacements = displacements_of(recv_mpi);
     std::size_t total = 0;
     for (const std::size_t count : recv_counts) total += count;
-    std::vector<std::byte> out(total);
-    MPI_Alltoallv(send.data(), send_mpi.data(), send_displacements.data(), MPI_BYTE, out.data(),
+    if (total != recv.size()) {
+      throw std::invalid_argument(
+          fmt::format("alltoallv: {} bytes to receive into {}", total, recv.size()));
+    }
+    MPI_Alltoallv(send.data(), send_mpi.data(), send_displacements.data(), MPI_BYTE, recv.data(),
                   recv_mpi.data(), recv_displacements.data(), MPI_BYTE, MPI_COMM_WORLD);
-    return out;
   }
 
   std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) override {

@@ -47,11 +47,12 @@ class Communicator {
                                                   std::vector<std::size_t>& counts) = 0;
   /// Rank `root`'s bytes on every rank; every rank passes a buffer of the same size.
   virtual void broadcast_bytes(std::span<std::byte> bytes, int root) = 0;
-  /// Sends send_counts[r] bytes of `send` (in rank order) to rank r and receives what each rank
-  /// sends to this one, in rank order; recv_counts[r] is what rank r sends here.
-  virtual std::vector<std::byte> alltoallv_bytes(std::span<const std::byte> send,
-                                                 std::span<const std::size_t> send_counts,
-                                                 std::span<const std::size_t> recv_counts) = 0;
+  /// Sends send_counts[r] bytes of `send` (in rank order) to rank r and receives into `recv`
+  /// what each rank sends to this one, in rank order; recv_counts[r] is what rank r sends here,
+  /// and `recv` holds their sum.
+  virtual void alltoallv_bytes(std::span<const std::byte> send,
+                               std::span<const std::size_t> send_counts, std::span<std::byte> recv,
+                               std::span<const std::size_t> recv_counts) = 0;
   /// recv[r] = what rank r passed as send[this rank]; one count per rank.
   virtual std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) = 0;
 
@@ -86,9 +87,9 @@ class SingleProcessCommunicator final : public Communicator {
   std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
                                           std::vector<std::size_t>& counts) override;
   void broadcast_bytes(std::span<std::byte>, int root) override;
-  std::vector<std::byte> alltoallv_bytes(std::span<const std::byte> send,
-                                         std::span<const std::size_t> send_counts,
-                                         std::span<const std::size_t> recv_counts) override;
+  void alltoallv_bytes(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                       std::span<std::byte> recv,
+                       std::span<const std::size_t> recv_counts) override;
   std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) override;
 };
 
@@ -169,11 +170,13 @@ std::vector<T> Communicator::alltoallv(std::span<const T> send,
   std::vector<std::size_t> send_bytes(send_counts.begin(), send_counts.end());
   for (std::size_t& count : send_bytes) count *= sizeof(T);
   std::vector<std::size_t> recv_bytes = alltoall_counts(send_bytes);
-  std::vector<std::byte> bytes = alltoallv_bytes(std::as_bytes(send), send_bytes, recv_bytes);
+  std::size_t total = 0;
+  for (const std::size_t count : recv_bytes) total += count;
+  std::vector<T> out(total / sizeof(T));  // received in place: no copy
+  alltoallv_bytes(std::as_bytes(send), send_bytes, std::as_writable_bytes(std::span<T>(out)),
+                  recv_bytes);
   recv_counts = std::move(recv_bytes);
   for (std::size_t& count : recv_counts) count /= sizeof(T);
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
   return out;
 }
 
