@@ -128,10 +128,10 @@ mutation split-subsample-floor-one src/data/split.cpp
 - const auto keep = static_cast<std::size_t>(std::max<long long>(2, std::llround(p * negatives / (1 - p))));
 + const auto keep = static_cast<std::size_t>(std::max<long long>(1, std::llround(p * negatives / (1 - p))));
 
-mutation split-sample-sd src/data/split.cpp
+mutation split-sample-sd src/data/column_statistics.cpp
 # Standardisation divides by the sample sd (n - 1) where the population sd (n) is documented.
-- std::sqrt(squares / count)
-+ std::sqrt(squares / (count - 1))
+- statistics[j].sd = std::sqrt(squares[static_cast<Eigen::Index>(j)] / count);
++ statistics[j].sd = std::sqrt(squares[static_cast<Eigen::Index>(j)] / (count - 1));
 
 mutation sparse-sample-sd src/data/split.cpp
 # Sparse columns are standardised by the sample sd (n - 1), unlike dense ones.

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "aumtrain/core/block_sum.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
+#include "aumtrain/data/column_statistics.hpp"
 
 namespace aumtrain {
 namespace {
@@ -149,30 +149,19 @@ FeatureMap make_feature_map(const Dataset& dataset, std::size_t begin, std::size
   }
   const std::size_t cols = dataset.features.cols;
   FeatureMap map = empty_feature_map(cols);
-  for (std::size_t j = 0; j < cols; ++j) {
-    if (!standardize) {
+  if (!standardize) {
+    for (std::size_t j = 0; j < cols; ++j) {
       map_column(dataset, j, false, 0.0, 0.0, 0.0, 0.0, map, constant_columns);
-      continue;
     }
-    // Sums over the rows go block by block up the tree, as over rows held by several ranks.
-    double low = dataset.features.row(begin)[j], high = low;
-    const double sum = block_tree_sum(end - begin, [&](std::size_t k) {
-      const double z = dataset.features.row(begin + k)[j];
-      low = std::min(low, z);
-      high = std::max(high, z);
-      return z;
-    });
-    if (low == high) {
-      map_column(dataset, j, true, low, high, 0.0, 0.0, map, constant_columns);
-      continue;
-    }
-    const double count = static_cast<double>(end - begin);
-    const double mean = sum / count;
-    const double squares = block_tree_sum(end - begin, [&](std::size_t k) {
-      const double deviation = dataset.features.row(begin + k)[j] - mean;
-      return deviation * deviation;
-    });
-    map_column(dataset, j, true, low, high, mean, std::sqrt(squares / count), map, constant_columns);
+    return map;
+  }
+  // Sums over the rows go block by block up the tree, as over rows held by several ranks.
+  const std::vector<ColumnStatistics> statistics =
+      dense_column_statistics(dataset.features.row(begin), end - begin, cols);
+  for (std::size_t j = 0; j < cols; ++j) {
+    const ColumnStatistics& column = statistics[j];
+    map_column(dataset, j, true, column.low, column.high, column.mean, column.sd, map,
+               constant_columns);
   }
   return map;
 }
