@@ -84,10 +84,20 @@ std::pair<std::string, ExitCode> describe_error(std::exception_ptr error) {
 
 }  // namespace
 
+bool Communicator::any(bool local) {
+  std::uint64_t flag = local ? 1 : 0;
+  allreduce_max({&flag, 1});
+  return flag != 0;
+}
+
+bool Communicator::all(bool local) {
+  std::uint64_t flag = local ? 1 : 0;
+  allreduce_min({&flag, 1});
+  return flag != 0;
+}
+
 void Communicator::check(std::exception_ptr local_error) {
-  std::uint64_t any_failed = local_error ? 1 : 0;
-  allreduce_max({&any_failed, 1});
-  if (any_failed == 0) return;
+  if (!any(local_error != nullptr)) return;
   if (size() == 1) std::rethrow_exception(local_error);
   // Each failing rank sends its exit code (4 bytes) and message; the others send nothing.
   std::vector<std::byte> mine;

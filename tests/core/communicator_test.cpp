@@ -165,6 +165,16 @@ TEST(Communicator, CollectivesAgreeOnEveryRank) {
   EXPECT_EQ(text, "from rank 0");
 }
 
+// A stop flag raised on the last rank only is seen on every rank.
+TEST(Communicator, DecisionsAreTheSameOnEveryRank) {
+  Communicator& world = world_communicator();
+  const bool last = world.rank() + 1 == world.size();
+  EXPECT_TRUE(world.any(last));
+  EXPECT_FALSE(world.any(false));
+  EXPECT_EQ(world.all(last), world.size() == 1);
+  EXPECT_TRUE(world.all(true));
+}
+
 TEST(Communicator, NoErrorAnywherePassesTheCheck) {
   EXPECT_NO_THROW(world_communicator().check(nullptr));
   EXPECT_NO_THROW(world_communicator().collectively([] {}));

@@ -56,6 +56,11 @@ class Communicator {
   /// recv[r] = what rank r passed as send[this rank]; one count per rank.
   virtual std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) = 0;
 
+  /// Collective decisions (a stop flag, divergence, patience), the same on every rank: whether
+  /// any rank, or every rank, passes true.
+  bool any(bool local);
+  bool all(bool local);
+
   /// The collective failure check, called by every rank at the same point: returns, with no
   /// effect, when no rank passes an error; otherwise every rank throws the same aumtrain::Error,
   /// with the message (and exit code) of the lowest-numbered failing rank, prefixed by
