@@ -109,7 +109,7 @@ void Communicator::check(std::exception_ptr local_error) {
     std::memcpy(mine.data() + sizeof code_value, message.data(), message.size());
   }
   std::vector<std::size_t> counts;
-  const std::vector<std::byte> all = allgatherv_bytes(mine, counts);
+  const std::vector<std::byte> all = allgatherv(std::span<const std::byte>(mine), counts);
   std::size_t offset = 0;
   for (int r = 0; r < size(); ++r) {
     const std::size_t count = counts[static_cast<std::size_t>(r)];
@@ -136,10 +136,13 @@ void Communicator::collectively(const std::function<void()>& work) {
   check(error);
 }
 
-std::vector<std::byte> SingleProcessCommunicator::allgatherv_bytes(
-    std::span<const std::byte> local, std::vector<std::size_t>& counts) {
-  counts.assign(1, local.size());
-  return {local.begin(), local.end()};
+void SingleProcessCommunicator::allgatherv_bytes(std::span<const std::byte> local,
+                                                 std::span<std::byte> recv,
+                                                 std::span<const std::size_t> counts) {
+  if (counts.size() != 1 || counts[0] != local.size() || recv.size() != local.size()) {
+    throw std::invalid_argument("allgatherv: counts do not match one rank's bytes");
+  }
+  if (!local.empty()) std::memcpy(recv.data(), local.data(), local.size());
 }
 
 void SingleProcessCommunicator::broadcast_bytes(std::span<std::byte>, int root) {

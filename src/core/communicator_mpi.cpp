@@ -84,21 +84,26 @@ class MpiCommunicator final : public Communicator {
     return rank_ == 0 ? 0 : before;  // MPI leaves rank 0's result undefined
   }
 
-  std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
-                                          std::vector<std::size_t>& counts) override {
-    const unsigned long long mine = local.size();
+  std::vector<std::size_t> allgather_counts(std::size_t local) override {
+    const unsigned long long mine = local;
     std::vector<unsigned long long> all(static_cast<std::size_t>(size_));
     MPI_Allgather(&mine, 1, MPI_UNSIGNED_LONG_LONG, all.data(), 1, MPI_UNSIGNED_LONG_LONG,
                   MPI_COMM_WORLD);
-    counts.assign(all.begin(), all.end());
+    return {all.begin(), all.end()};
+  }
+
+  void allgatherv_bytes(std::span<const std::byte> local, std::span<std::byte> recv,
+                        std::span<const std::size_t> counts) override {
     const std::vector<int> recv_counts = as_mpi_counts(counts);
     const std::vector<int> displacements = displacements_of(recv_counts);
     std::size_t total = 0;
     for (const std::size_t count : counts) total += count;
-    std::vector<std::byte> out(total);
-    MPI_Allgatherv(local.data(), as_mpi_count(local.size()), MPI_BYTE, out.data(),
+    if (total != recv.size()) {
+      throw std::invalid_argument(
+          fmt::format("allgatherv: {} bytes to receive into {}", total, recv.size()));
+    }
+    MPI_Allgatherv(local.data(), as_mpi_count(local.size()), MPI_BYTE, recv.data(),
                    recv_counts.data(), displacements.data(), MPI_BYTE, MPI_COMM_WORLD);
-    return out;
   }
 
   void broadcast_bytes(std::span<std::byte> bytes, int root) override {

@@ -10,7 +10,6 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -41,10 +40,12 @@ class Communicator {
   /// The sum of `value` over the ranks before this one (0 on rank 0).
   virtual std::uint64_t exscan_sum(std::uint64_t value) = 0;
 
-  /// Every rank's `local` bytes, rank after rank, on every rank; `counts` receives each rank's
-  /// byte count.
-  virtual std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
-                                                  std::vector<std::size_t>& counts) = 0;
+  /// Every rank's `local`, on every rank.
+  virtual std::vector<std::size_t> allgather_counts(std::size_t local) = 0;
+  /// Every rank's `local` bytes, rank after rank, into `recv`: counts[r] bytes from rank r (as
+  /// allgather_counts gave them), `recv` holding their sum.
+  virtual void allgatherv_bytes(std::span<const std::byte> local, std::span<std::byte> recv,
+                                std::span<const std::size_t> counts) = 0;
   /// Rank `root`'s bytes on every rank; every rank passes a buffer of the same size.
   virtual void broadcast_bytes(std::span<std::byte> bytes, int root) = 0;
   /// Sends send_counts[r] bytes of `send` (in rank order) to rank r and receives into `recv`
@@ -89,8 +90,9 @@ class SingleProcessCommunicator final : public Communicator {
   void allreduce_min(std::span<std::uint64_t>) override {}
   void allreduce_max(std::span<std::uint64_t>) override {}
   std::uint64_t exscan_sum(std::uint64_t) override { return 0; }
-  std::vector<std::byte> allgatherv_bytes(std::span<const std::byte> local,
-                                          std::vector<std::size_t>& counts) override;
+  std::vector<std::size_t> allgather_counts(std::size_t local) override { return {local}; }
+  void allgatherv_bytes(std::span<const std::byte> local, std::span<std::byte> recv,
+                        std::span<const std::size_t> counts) override;
   void broadcast_bytes(std::span<std::byte>, int root) override;
   void alltoallv_bytes(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
                        std::span<std::byte> recv,
@@ -161,10 +163,13 @@ double block_tree_sum(const RowBlocks& blocks, std::size_t rows, Term&& term) {
 template <class T>
 std::vector<T> Communicator::allgatherv(std::span<const T> local,
                                         std::vector<std::size_t>& counts) {
-  std::vector<std::byte> bytes = allgatherv_bytes(std::as_bytes(local), counts);
+  std::vector<std::size_t> bytes = allgather_counts(local.size_bytes());
+  std::size_t total = 0;
+  for (const std::size_t count : bytes) total += count;
+  std::vector<T> out(total / sizeof(T));  // received in place: no copy
+  allgatherv_bytes(std::as_bytes(local), std::as_writable_bytes(std::span<T>(out)), bytes);
+  counts = std::move(bytes);
   for (std::size_t& count : counts) count /= sizeof(T);
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
   return out;
 }
 
