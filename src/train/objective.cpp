@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "aumtrain/core/threshold_sort.hpp"
 
 namespace aumtrain {
 
@@ -46,17 +50,85 @@ bool LinearObjective::score_gradient(SetName set, std::span<const double> scores
 
 void LinearObjective::parameter_gradient(std::span<const double> score_gradient,
                                          LinearModel& gradient) const {
-  aumtrain::parameter_gradient(data_.subtrain.features, feature_map(), score_gradient,
-                               gradient.weights, gradient.intercept, threads_);
+  if (communicator(SetName::subtrain)) {
+    if (data_.subtrain.features.is_sparse()) {
+      throw std::invalid_argument("sparse rows are not spread over ranks");
+    }
+    aumtrain::parameter_gradient(data_.subtrain.features.dense(), feature_map(), score_gradient, gradient.weights,
+                                 gradient.intercept, threads_, targets(SetName::subtrain).spread);
+  } else {
+    aumtrain::parameter_gradient(data_.subtrain.features, feature_map(), score_gradient,
+                                 gradient.weights, gradient.intercept, threads_);
+  }
   if (!loss_->learns_intercept()) gradient.intercept = 0.0;
 }
 
 SetMetrics LinearObjective::aum_and_auc(SetName set, std::span<const double> scores) {
-  const AumSummary summary =
-      metrics_kernel_.summary(scores, targets(set).error_diffs, rate_[static_cast<int>(set)]);
+  const ErrorDiffs& diffs = targets(set).error_diffs;
+  const Denominators& rate = rate_[static_cast<int>(set)];
+  AumSummary summary;
+  if (Communicator* c = communicator(set); c != nullptr) {
+    if (!spread_metrics_kernel_) spread_metrics_kernel_.emplace(*c);
+    summary = spread_metrics_kernel_->summary(scores, diffs, rate);
+  } else {
+    summary = metrics_kernel_.summary(scores, diffs, rate);
+  }
   SetMetrics out;
   out.aum = summary.aum;
   out.auc = summary.auc;
+  return out;
+}
+
+bool LinearObjective::all_finite(SetName set, std::span<const double> values) const {
+  const bool local = aumtrain::all_finite(values);
+  Communicator* c = communicator(set);
+  return c ? c->all(local) : local;
+}
+
+bool LinearObjective::all_equal(SetName set, std::span<const double> values) const {
+  Communicator* c = communicator(set);
+  if (!c) {
+    return std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
+  }
+  // The smallest and largest value over the ranks, by their order-preserving keys.
+  std::uint64_t low = std::numeric_limits<std::uint64_t>::max(), high = 0;
+  for (const double v : values) {
+    const std::uint64_t key = threshold_key(v);
+    low = std::min(low, key);
+    high = std::max(high, key);
+  }
+  c->allreduce_min(std::span(&low, 1));
+  c->allreduce_max(std::span(&high, 1));
+  return low >= high;
+}
+
+std::vector<double> LinearObjective::gathered(SetName set, std::span<const double> values) const {
+  Communicator* c = communicator(set);
+  if (!c) return {values.begin(), values.end()};
+  std::vector<std::size_t> counts;
+  return c->allgatherv(values, counts);
+}
+
+ErrorDiffs LinearObjective::gathered_error_diffs(SetName set) const {
+  const ErrorDiffs& local = targets(set).error_diffs;
+  Communicator* c = communicator(set);
+  if (!c) return local;
+  std::vector<DiffRow> rows(local.size());
+  for (std::size_t i = 0; i < local.size(); ++i) rows[i] = local.diff(i);
+  std::vector<std::size_t> counts;
+  const std::vector<DiffRow> all = c->allgatherv(std::span<const DiffRow>(rows), counts);
+  // One table row per distinct diff, as the one-process table has.
+  ErrorDiffs out;
+  out.rows = local.rows;
+  out.row_of_example.resize(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    std::size_t r = 0;
+    while (r < out.rows.size() && !(out.rows[r].fp == all[i].fp && out.rows[r].fn == all[i].fn)) ++r;
+    if (r == out.rows.size()) out.rows.push_back(all[i]);
+    out.row_of_example[i] = static_cast<std::uint32_t>(r);
+  }
+  out.fp_total = local.fp_total;
+  out.fn_total = local.fn_total;
   return out;
 }
 

@@ -43,7 +43,9 @@ IterationView::IterationView(LinearObjective& objective, TrainState& state,
 
 const std::vector<double>& IterationView::scores_of(SetName set) {
   const std::vector<double>& scores = state_->up_to_date_scores(*objective_, set);
-  if (!all_finite(scores)) throw Divergence{fmt::format("{} scores overflowed", set_name(set))};
+  if (!objective_->all_finite(set, scores)) {
+    throw Divergence{fmt::format("{} scores overflowed", set_name(set))};
+  }
   return scores;
 }
 

@@ -30,10 +30,12 @@ LinearModel initial_model(const FeatureMap& map, const TrainerParams& params) {
 // Brings the subtrain scores, loss and score gradient of state.model up to date.
 void evaluate_subtrain(LinearObjective& objective, TrainState& state) {
   const std::vector<double>& scores = state.up_to_date_scores(objective, SetName::subtrain);
-  if (!all_finite(scores)) throw Divergence{"subtrain scores overflowed"};
+  if (!objective.all_finite(SetName::subtrain, scores)) {
+    throw Divergence{"subtrain scores overflowed"};
+  }
   state.score_gradient.resize(scores.size());
   state.loss = objective.value_and_score_gradient(SetName::subtrain, scores, state.score_gradient);
-  if (!std::isfinite(state.loss) || !all_finite(state.score_gradient)) {
+  if (!objective.all_finite(SetName::subtrain, state.score_gradient) || !std::isfinite(state.loss)) {
     throw Divergence{"the subtrain loss is not finite"};
   }
 }
@@ -50,16 +52,18 @@ std::optional<RunStatus> observe(std::span<TrainObserver* const> observers, Iter
   return stop;
 }
 
-// The selected model's test metrics, once.
-// The standard deviation of the scores (dividing by their number).
-double spread_of_scores(const std::vector<double>& scores) {
-  if (scores.empty()) return 0;
-  // Block by block up the tree, as over scores held by several ranks.
-  const double mean = block_tree_sum(scores.size(), [&](std::size_t i) { return scores[i]; }) /
-                      static_cast<double>(scores.size());
-  const double squares = block_tree_sum(
-      scores.size(), [&](std::size_t i) { return (scores[i] - mean) * (scores[i] - mean); });
-  return std::sqrt(squares / static_cast<double>(scores.size()));
+// The standard deviation of a set's scores (dividing by their number), block by block up the
+// tree, over every rank when the set is spread.
+double spread_of_scores(const LinearObjective& objective, SetName set,
+                        const std::vector<double>& scores) {
+  const auto n = static_cast<double>(objective.targets(set).positive_count +
+                                     objective.targets(set).negative_count);
+  if (n == 0) return 0;
+  const double mean =
+      objective.sum(set, scores.size(), [&](std::size_t i) { return scores[i]; }) / n;
+  const double squares = objective.sum(
+      set, scores.size(), [&](std::size_t i) { return (scores[i] - mean) * (scores[i] - mean); });
+  return std::sqrt(squares / n);
 }
 
 // The test metrics of the best model, and the spread of its test scores.
@@ -69,7 +73,7 @@ void evaluate_best_on_test(LinearObjective& objective, TrainResult& result) {
   result.best_test = objective.aum_and_auc(SetName::test, scores);
   std::vector<double> gradient(scores.size());
   result.best_test.loss = objective.value_and_score_gradient(SetName::test, scores, gradient);
-  result.best_test_score_sd = spread_of_scores(scores);
+  result.best_test_score_sd = spread_of_scores(objective, SetName::test, scores);
 }
 
 }  // namespace

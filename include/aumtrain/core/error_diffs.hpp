@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "aumtrain/core/communicator.hpp"
+
 namespace aumtrain {
 
 /// What FP and FN are divided by: `rate` divides by the total negative (FP) and positive (FN)
@@ -59,6 +61,10 @@ struct BinaryTargets {
   double positive_weight = 0;  ///< sum of the positive examples' weights
   double negative_weight = 0;  ///< sum of the negative examples' weights
   ErrorDiffs error_diffs;
+  /// Where the set's examples are: communicator null when this process holds them all; else
+  /// this rank's blocks of a set spread over ranks, whose counts, weights and error-diff totals
+  /// above are those of the whole set.
+  RowBlocks spread;
 
   std::size_t size() const noexcept { return is_positive.size(); }
   double weight_of(std::size_t example) const { return weight.empty() ? 1.0 : weight[example]; }

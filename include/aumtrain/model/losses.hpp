@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/distributed_aum.hpp"
 #include "aumtrain/core/error_diffs.hpp"
 #include "aumtrain/model/loss_spec.hpp"
 
@@ -66,6 +68,8 @@ class AumLoss final : public Loss {
  private:
   Denominator denominator_;
   AumKernel kernel_;
+  /// For sets spread over ranks (BinaryTargets::spread), made at the first such call.
+  std::optional<DistributedAumKernel> distributed_kernel_;
 };
 
 /// Logistic loss, the (weighted) mean of log(1 + exp(-z s)) with z = +-1.

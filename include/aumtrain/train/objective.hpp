@@ -4,10 +4,13 @@
 // the one place that holds the rows as either dense or sparse (FeatureRows).
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "aumtrain/core/aum_kernel.hpp"
+#include "aumtrain/core/block_sum.hpp"
+#include "aumtrain/core/distributed_aum.hpp"
 #include "aumtrain/core/error_diffs.hpp"
 #include "aumtrain/data/split.hpp"
 #include "aumtrain/model/linear_model.hpp"
@@ -76,11 +79,34 @@ class LinearObjective {
   /// AUM (rate denominator) and AUC of `scores` on a set; `loss` is left at 0.
   SetMetrics aum_and_auc(SetName set, std::span<const double> scores);
 
+  /// The communicator over which a set is spread (BinaryTargets::spread), or null when this
+  /// process holds all of it. Every question below answers for the whole set, the same on every
+  /// rank, so that the ranks of a run take the same decisions.
+  Communicator* communicator(SetName set) const { return targets(set).spread.communicator; }
+  /// Whether every value of the set (this rank's `values`, one per example) is finite.
+  bool all_finite(SetName set, std::span<const double> values) const;
+  /// Whether every value of the set is equal (true for an empty set).
+  bool all_equal(SetName set, std::span<const double> values) const;
+  /// sum_i term(i) over the set's examples, block by block up the fixed tree (block_sum.hpp).
+  template <class Term>
+  double sum(SetName set, std::size_t local_size, Term&& term) const {
+    if (Communicator* c = communicator(set); c != nullptr) {
+      return block_tree_sum(targets(set).spread, local_size, term);
+    }
+    return block_tree_sum(local_size, term);
+  }
+  /// Every rank's `values` of a set, in the set's order (rank 0's first); `values` itself when
+  /// the set is not spread.
+  std::vector<double> gathered(SetName set, std::span<const double> values) const;
+  /// The set's error diffs over every rank, in the set's order, with their totals.
+  ErrorDiffs gathered_error_diffs(SetName set) const;
+
  private:
   TrainingData data_;
   Loss* loss_;
   int threads_;
   AumKernel metrics_kernel_;
+  std::optional<DistributedAumKernel> spread_metrics_kernel_;
   Denominators rate_[3];
 };
 

@@ -12,6 +12,11 @@ double AumLoss::value_and_gradient(std::span<const double> scores, const BinaryT
                                    std::span<double> gradient) {
   loss_detail::check_sizes("aum", scores, targets, gradient);
   const Denominators denominators = make_denominators(targets.error_diffs, denominator_);
+  if (Communicator* communicator = targets.spread.communicator) {
+    if (!distributed_kernel_) distributed_kernel_.emplace(*communicator);
+    return distributed_kernel_->value_and_gradient(scores, targets.error_diffs, denominators,
+                                                   gradient);
+  }
   return kernel_.value_and_gradient(scores, targets.error_diffs, denominators, gradient);
 }
 

@@ -33,12 +33,20 @@ inline void require_both_classes(std::string_view loss, const BinaryTargets& tar
   }
 }
 
+/// The sum of term(i) over a set's examples, block by block up the fixed tree: over every rank
+/// when the set is spread over ranks (the same bits as one process holding every example).
+template <class Term>
+double set_sum(const BinaryTargets& targets, std::size_t size, Term&& term) {
+  if (targets.spread.communicator) return block_tree_sum(targets.spread, size, term);
+  return block_tree_sum(size, term);
+}
+
 /// Both logistic losses: sum_i c_i softplus(-z_i s_i), where c_i is example i's share of the
 /// total weight, and dL/ds_i = -z_i c_i sigmoid(-z_i s_i).
 template <class ShareOf>
 double weighted_logistic(std::span<const double> scores, const BinaryTargets& targets,
                          std::span<double> gradient, ShareOf share_of) {
-  return block_tree_sum(scores.size(), [&](std::size_t i) {
+  return set_sum(targets, scores.size(), [&](std::size_t i) {
     const double z = targets.is_positive[i] ? 1.0 : -1.0;
     const double share = share_of(i);
     gradient[i] = -z * share * sigmoid(-z * scores[i]);
@@ -51,7 +59,7 @@ double weighted_logistic(std::span<const double> scores, const BinaryTargets& ta
 template <class ShareOf>
 bool weighted_logistic_gradient(std::span<const double> scores, const BinaryTargets& targets,
                                 std::span<double> gradient, ShareOf share_of) {
-  const double linear_part = block_tree_sum(scores.size(), [&](std::size_t i) {
+  const double linear_part = set_sum(targets, scores.size(), [&](std::size_t i) {
     const double z = targets.is_positive[i] ? 1.0 : -1.0;
     const double share = share_of(i);
     const double margin = -z * scores[i];

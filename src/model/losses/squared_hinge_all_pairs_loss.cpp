@@ -18,6 +18,10 @@ double SquaredHingeAllPairsLoss::value_and_gradient(std::span<const double> scor
                                                     const BinaryTargets& targets,
                                                     std::span<double> gradient) {
   loss_detail::check_sizes("squared_hinge_all_pairs", scores, targets, gradient);
+  if (targets.spread.communicator) {
+    throw ConfigError("squared_hinge_all_pairs is not spread over processes yet; use "
+                      "train.parallel: runs, or leave this loss out of train.losses");
+  }
   loss_detail::require_both_classes("squared_hinge_all_pairs", targets);
   const std::size_t n = scores.size();
   // The loss depends on score differences only; centring keeps the prefix sums of squares small.

@@ -37,14 +37,6 @@ LineSearchStop stop_of(LineSearchRule rule) {
   return LineSearchStop::least_aum_within_cap;
 }
 
-bool all_tied(std::span<const double> scores) {
-  return std::all_of(scores.begin(), scores.end(), [&](double s) { return s == scores.front(); });
-}
-
-// Per block of rows, then up the blocks' tree: the order of a sum over rows on several ranks.
-double dot(std::span<const double> a, std::span<const double> b) {
-  return block_tree_sum(a.size(), [&](std::size_t i) { return a[i] * b[i]; });
-}
 
 // phi(t) = L(s + t d) and its derivative phi'(t) = dL/ds . d on one set.
 class RayLoss {
@@ -69,7 +61,9 @@ class RayLoss {
 
  private:
   double slope_of(bool finite_loss, std::span<const double> score_gradient) const {
-    const double slope = dot(score_gradient, rate_);
+    // Per block of rows, then up the blocks' tree, over every rank when the set is spread.
+    const double slope = objective_->sum(
+        set_, rate_.size(), [&](std::size_t i) { return score_gradient[i] * rate_[i]; });
     if (!finite_loss || !std::isfinite(slope)) return std::numeric_limits<double>::infinity();
     return slope;
   }
@@ -157,7 +151,7 @@ class LineSearchDescent final : public Optimizer {
 
   StepResult aum_step(LinearObjective& objective, TrainState& state, AumLoss& aum) {
     StepResult result;
-    if (all_tied(state.scores_of(SetName::subtrain))) {
+    if (objective.all_equal(SetName::subtrain, state.scores_of(SetName::subtrain))) {
       rate_.resize(objective.size(SetName::subtrain));
       objective.scores(SetName::subtrain, direction_, rate_);
       result.step = 1.0 / direction_.weights.norm();
@@ -167,14 +161,24 @@ class LineSearchDescent final : public Optimizer {
     const SetName set = search_set();
     rate_.resize(objective.size(set));
     objective.scores(set, direction_, rate_);
-    const ErrorDiffs& diffs = objective.targets(set).error_diffs;
     // The search sorts its lines on the objective's threads; results do not depend on them.
     if (search_.threads() != objective.threads()) search_ = LineSearch(objective.threads());
     LineSearchParams params;
     params.stop = stop_of(spec_.stop);
     params.max_events = static_cast<std::size_t>(spec_.max_events);
-    const LineSearchResult search = search_.run(state.up_to_date_scores(objective, set), rate_, diffs,
-                                                make_denominators(diffs, aum.denominator()), params);
+    const std::vector<double>& scores = state.up_to_date_scores(objective, set);
+    LineSearchResult search;
+    if (objective.communicator(set)) {
+      // A set spread over ranks: every rank gathers every line (score, rate, diff) and walks
+      // them all, so that every rank takes the same step (docs/distributed_cost.md).
+      const ErrorDiffs diffs = objective.gathered_error_diffs(set);
+      search = search_.run(objective.gathered(set, scores), objective.gathered(set, rate_), diffs,
+                           make_denominators(diffs, aum.denominator()), params);
+    } else {
+      const ErrorDiffs& diffs = objective.targets(set).error_diffs;
+      search = search_.run(scores, rate_, diffs, make_denominators(diffs, aum.denominator()),
+                           params);
+    }
     result.events = search.events;
     result.capped = search.capped;
     if (!(search.chosen.step_size > 0)) {
