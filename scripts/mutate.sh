@@ -115,18 +115,18 @@ mutation squared-hinge-margin-sign src/model/losses/squared_hinge_all_pairs_loss
 
 mutation split-subsamples-test-too src/data/split.cpp
 # Subsampling positives also thins the test set.
-- for (int set = 0; set < 2; ++set) {
-+ for (int set = 0; set < 3; ++set) {
+- for (std::uint8_t set = 0; set < 2; ++set) {
++ for (std::uint8_t set = 0; set < 3; ++set) {
 
 mutation split-validation-of-all src/data/split.cpp
 # Validation takes its fraction of the whole class rather than of what test leaves.
-- static_cast<std::size_t>(std::llround(config.validation * (count - static_cast<double>(test))));
-+ static_cast<std::size_t>(std::llround(config.validation * count));
+- static_cast<std::size_t>(std::llround(config.validation * (n - static_cast<double>(test))));
++ static_cast<std::size_t>(std::llround(config.validation * n));
 
 mutation split-subsample-floor-one src/data/split.cpp
 # Subsampling may keep a single positive, too few for a set's AUC.
-- const auto keep = static_cast<std::size_t>(std::max<long long>(2, std::llround(p * negatives / (1 - p))));
-+ const auto keep = static_cast<std::size_t>(std::max<long long>(1, std::llround(p * negatives / (1 - p))));
+- std::max<long long>(2, std::llround(p * static_cast<double>(negatives) / (1 - p))));
++ std::max<long long>(1, std::llround(p * static_cast<double>(negatives) / (1 - p))));
 
 mutation split-sample-sd src/data/column_statistics.cpp
 # Standardisation divides by the sample sd (n - 1) where the population sd (n) is documented.

@@ -11,6 +11,7 @@
 
 #include "aumtrain/core/communicator.hpp"
 #include "aumtrain/data/split.hpp"
+#include "aumtrain/model/decision_threshold.hpp"
 #include "aumtrain/train/optimizer.hpp"
 #include "aumtrain/train/trainer.hpp"
 
@@ -163,6 +164,16 @@ TEST(DistributedTraining, EveryRankCountGivesTheOneProcessRunToTheBit) {
       EXPECT_TRUE(same_bits(got.best_model.intercept, expected.best_model.intercept)) << name;
       expect_same_metrics(got.best_test, expected.best_test, name + " best test");
       EXPECT_TRUE(same_bits(got.best_test_score_sd, expected.best_test_score_sd)) << name;
+      // The decision threshold of the best model on subtrain.
+      auto threshold = [&](const TrainingData& data) {
+        std::vector<double> scores(static_cast<std::size_t>(data.subtrain.features.rows()));
+        expected.best_model.scores(data.subtrain.features, *data.feature_map, scores);
+        return decision_threshold(scores, *data.subtrain.targets);
+      };
+      const DecisionThreshold one_cut = threshold(one_data), spread_cut = threshold(spread_data);
+      EXPECT_TRUE(same_bits(spread_cut.threshold, one_cut.threshold)) << name;
+      EXPECT_TRUE(same_bits(spread_cut.false_positives, one_cut.false_positives)) << name;
+      EXPECT_TRUE(same_bits(spread_cut.false_negatives, one_cut.false_negatives)) << name;
       // The run really moved away from its start.
       EXPECT_GT(expected.best_model.weights.norm(), 0) << name;
     }
