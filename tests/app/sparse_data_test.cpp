@@ -29,10 +29,14 @@ std::string pima_as_libsvm() {
   return text;
 }
 
+// Exact AUM line searches: two of them. Sparse scores come as X w - (mu . w) rather than from
+// centred rows, so they differ from the dense ones in the last bits, and after a few exact
+// searches (whose steps jump between breakpoints) the two runs can part: on pima, seeds 3 and 5
+// part at the third search.
 constexpr const char* kGrid =
     "split: {seeds: [1, 2]}\n"
     "train: {losses: [logistic, aum], optimizers: [{name: constant, step_sizes: [0.1], "
-    "max_iterations: 100}, {name: line_search, max_iterations: 20}]}\n";
+    "max_iterations: 100}, {name: line_search, max_iterations: 2}]}\n";
 
 bool near(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b)); }
 
