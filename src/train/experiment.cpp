@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "aumtrain/core/text_format.hpp"
+#include "aumtrain/core/communicator.hpp"
 
 namespace aumtrain {
+Dataset load_dataset_share(const DatasetEntry& entry, Communicator& comm);  // TEMP
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -117,7 +119,17 @@ struct SplitRuns {
   TrainingData data;
   std::optional<double> positive_fraction;
   std::uint64_t seed;
+  /// Set when the rows are spread over the ranks of this communicator: every rank runs every
+  /// job of the group together, one job at a time.
+  Communicator* spread = nullptr;
 };
+
+// Whether a stop was asked for: on any rank, when the group's rows are spread over ranks, so
+// that they all stop at the same point.
+bool stop_requested(const SplitRuns& group, const ExperimentOptions& options) {
+  const bool local = options.stop && options.stop->load();
+  return group.spread ? group.spread->any(local) : local;
+}
 
 TrainingData training_data_of(const Dataset& dataset, const PreparedSplit& split) {
   const auto& m = dataset.features;
@@ -156,7 +168,7 @@ RunRecord run_one(const SplitRuns& group, const Job& job, int threads,
   record.result = train_linear_model(
       group.data, *loss, *optimizer, params, [&](int iteration, double best_auc) {
         if (events.progress) events.progress(record.key, iteration, params.max_iterations, best_auc);
-        return !(options.stop && options.stop->load());
+        return !stop_requested(group, options);
       });
   return record;
 }
@@ -195,8 +207,10 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
   selection.training_data = group.dataset->fingerprint;
   for (SetName set : kAllSets) {
     const auto k = static_cast<int>(set);
-    selection.counts.size[k] = group.split->set(set).size();
-    selection.counts.positives[k] = group.split->set(set).targets.positive_count;
+    // From the targets, which count the whole set also when it is spread over ranks.
+    const BinaryTargets& targets = group.split->set(set).targets;
+    selection.counts.size[k] = targets.positive_count + targets.negative_count;
+    selection.counts.positives[k] = targets.positive_count;
   }
   if (const RunRecord* best = select_best_run(runs)) {
     selection.key.step_size = best->key.step_size;
@@ -233,13 +247,12 @@ SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOpti
                            static_cast<double>(dataset.size())
                      : static_cast<double>(group.split->subtrain.size()) *
                            static_cast<double>(dataset.features.cols);
-  const bool parallel_runs = work < kParallelRunsMaxWork;
-  auto stop_requested = [&] { return options.stop && options.stop->load(); };
+  const bool parallel_runs = group.spread == nullptr && work < kParallelRunsMaxWork;
 
   std::vector<RunRecord> records(jobs.size());
   std::vector<std::uint8_t> started(jobs.size(), 0);
   run_jobs(jobs.size(), parallel_runs ? threads : 1, [&](std::size_t j) {
-    if (stop_requested()) return;
+    if (stop_requested(group, options)) return;
     started[j] = 1;
     records[j] = run_one(group, jobs[j], parallel_runs ? 1 : threads, options, events);
   });
@@ -257,6 +270,110 @@ SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOpti
     }
   }
   if (events.group_finished) events.group_finished(outcome.selections, seconds_since(group_start));
+  return outcome;
+}
+
+// The rows of every split of one dataset spread over ranks, as prepare_split() would have left
+// them in one process, for splits.csv: every rank's (row id, line, set), gathered; the result
+// holds only `name`, `line` and the sets' ranges.
+std::pair<Dataset, PreparedSplit> gathered_split_rows(const Dataset& share, const SharedSplit& shared,
+                                                      Communicator& communicator) {
+  struct Row {
+    std::uint64_t id;
+    std::uint64_t line;
+    std::uint64_t set;
+  };
+  std::vector<Row> mine(share.size());
+  for (std::size_t p = 0; p < share.size(); ++p) {
+    mine[p] = {share.row_id[p], share.line[p], shared.membership.set_of_row[p]};
+  }
+  std::vector<std::size_t> counts;
+  std::vector<Row> all = communicator.allgatherv(std::span<const Row>(mine), counts);
+  std::sort(all.begin(), all.end(), [](const Row& a, const Row& b) {
+    return a.set != b.set ? a.set < b.set : a.id < b.id;
+  });
+  std::pair<Dataset, PreparedSplit> out;
+  out.first.name = share.name;
+  out.second.seed = shared.split.seed;
+  out.second.positive_fraction = shared.split.positive_fraction;
+  SetRows* sets[3] = {&out.second.subtrain, &out.second.validation, &out.second.test};
+  for (const Row& row : all) {
+    if (row.set < 3) sets[row.set]->end = out.first.line.size() + 1;
+    out.first.line.push_back(row.line);
+    out.first.is_positive.push_back(0);
+  }
+  for (int set = 1; set < 3; ++set) {
+    sets[set]->begin = sets[set - 1]->end;
+    sets[set]->end = std::max(sets[set]->end, sets[set]->begin);
+  }
+  return out;
+}
+
+// Data-parallel: every rank reads its share of each dataset, and the runs go one at a time
+// with their rows spread over the ranks.
+ExperimentOutcome run_spread_experiment(const std::vector<ExperimentConfig>& configs,
+                                       const ExperimentOptions& options,
+                                       const ExperimentEvents& events, Communicator& communicator) {
+  const auto start = Clock::now();
+  const int threads =
+      options.threads > 0 ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  for (const auto& config : configs) {
+    for (const auto& spec : config.train.losses) make_loss(spec);
+    for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
+  }
+  // Every share, and every split checked, before any run starts.
+  std::vector<Plan> plans;
+  for (const ExperimentConfig& config : configs) {
+    for (const DatasetEntry& entry : config.datasets) {
+      Plan plan{&config, load_dataset_share(entry, communicator)};
+      if (events.dataset_loaded) events.dataset_loaded(plan.dataset);
+      for (const auto& positive_fraction : config.split.positive_fractions) {
+        for (const std::uint64_t seed : config.split.seeds) {
+          const SharedSplit shared = prepare_shared_split(plan.dataset, config.split, seed,
+                                                          positive_fraction, communicator);
+          if (events.warning) {
+            for (const auto& warning : shared.split.warnings) events.warning(warning);
+          }
+          if (events.note) {
+            for (const auto& note : shared.split.notes) events.note(note);
+          }
+        }
+      }
+      plans.push_back(std::move(plan));
+    }
+  }
+  ExperimentOutcome outcome;
+  for (Plan& plan : plans) {
+    const ExperimentConfig& config = *plan.config;
+    for (const auto& positive_fraction : config.split.positive_fractions) {
+      for (const std::uint64_t seed : config.split.seeds) {
+        if (communicator.any(options.stop && options.stop->load())) {
+          outcome.interrupted = true;
+          outcome.seconds = seconds_since(start);
+          return outcome;
+        }
+        const SharedSplit shared =
+            prepare_shared_split(plan.dataset, config.split, seed, positive_fraction, communicator);
+        if (events.split_prepared) {
+          const auto [rows, split] = gathered_split_rows(plan.dataset, shared, communicator);
+          events.split_prepared(rows, split);
+        }
+        SplitRuns group{&config,          &shared.rows, &shared.split,
+                        training_data_of(shared.rows, shared.split), positive_fraction, seed};
+        group.spread = &communicator;
+        SplitOutcome done = run_group(group, threads, options, events);
+        outcome.selections.insert(outcome.selections.end(), done.selections.begin(),
+                                  done.selections.end());
+        if (done.interrupted) {
+          outcome.interrupted = true;
+          outcome.seconds = seconds_since(start);
+          return outcome;
+        }
+      }
+    }
+  }
+  outcome.seconds = seconds_since(start);
   return outcome;
 }
 
