@@ -88,7 +88,11 @@ int main(int argc, char** argv) {
   std::vector<double> scores(local_rows), gradient(local_rows);
   Eigen::VectorXd weight_gradient;
   double intercept_gradient = 0, aum = 0;
-  double products = 0, exchange = 0, reduction = 0, bytes = 0;
+  double products = 0, exchange = 0, reduction = 0, tree = 0, gather = 0, bytes = 0;
+  // The shape of this rank's X^T g block sums, for timing their tree alone.
+  const Eigen::MatrixXd block_sums =
+      Eigen::MatrixXd::Ones(cols + 1, static_cast<Eigen::Index>(end_block - first_block));
+  std::vector<double> lines(4 * local_rows, 1.0);  // score, rate, fp, fn: what a line search gathers
   for (int iteration = 0; iteration < iterations; ++iteration) {
     world.check(nullptr);  // start together
     auto start = Clock::now();
@@ -103,16 +107,30 @@ int main(int argc, char** argv) {
                        RowBlocks{&world, first_block, blocks});
     reduction += slowest(world, seconds_since(start));  // block sums and their tree
     model.weights -= 0.1 * weight_gradient;
+    start = Clock::now();
+    tree_sum_of_blocks(world, block_sums, first_block, blocks);
+    tree += slowest(world, seconds_since(start));
+    start = Clock::now();
+    std::vector<std::size_t> counts;
+    world.allgatherv(std::span<const double>(lines), counts);
+    gather += slowest(world, seconds_since(start));
   }
   std::uint64_t max_bytes = static_cast<std::uint64_t>(bytes / iterations);
+  // Each rank sends the subtrees it holds whole: at most 2 log2(blocks) + 1 columns.
+  const std::uint64_t tree_bytes = static_cast<std::uint64_t>(
+      (2 * std::bit_width(blocks) + 1) * static_cast<std::size_t>(cols + 1) * sizeof(double));
   world.allreduce_max({&max_bytes, 1});
   if (world.rank() == 0) {
     fmt::print("ranks {}, rows {}, features {}, iterations {}\n", world.size(), rows, cols,
                iterations);
     fmt::print(
         "per iteration: X w {:.4f} s, AUM exchange and walk {:.4f} s, X^T g and its tree "
-        "{:.4f} s; AUM bytes sent by the busiest rank {}\n",
-        products / iterations, exchange / iterations, reduction / iterations, max_bytes);
+        "{:.4f} s (of which the tree, the allreduce part, {:.4f} s); AUM bytes sent by the "
+        "busiest rank {}; X^T g tree bytes sent per rank at most {}\n",
+        products / iterations, exchange / iterations, reduction / iterations, tree / iterations,
+        max_bytes, tree_bytes);
+    fmt::print("an exact line search's gathering of every line (32 bytes each) {:.4f} s\n",
+               gather / iterations);
     fmt::print("last AUM {:a}, weight sum {:a}\n", aum, model.weights.sum());
   }
   return 0;
