@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <new>
@@ -119,7 +120,7 @@ void Communicator::check(std::exception_ptr local_error) {
       const std::string message(
           reinterpret_cast<const char*>(all.data()) + offset + sizeof code_value,
           count - sizeof code_value);
-      throw Error(fmt::format("rank {}: {}", r, message), static_cast<ExitCode>(code_value));
+      throw RankError(fmt::format("rank {}: {}", r, message), static_cast<ExitCode>(code_value));
     }
     offset += count;
   }
@@ -135,6 +136,8 @@ void Communicator::collectively(const std::function<void()>& work) {
   }
   check(error);
 }
+
+void SingleProcessCommunicator::abort(int exit_code) noexcept { std::_Exit(exit_code); }
 
 void SingleProcessCommunicator::allgatherv_bytes(std::span<const std::byte> local,
                                                  std::span<std::byte> recv,

@@ -71,6 +71,10 @@ class MpiCommunicator final : public Communicator {
   MpiCommunicator(const MpiCommunicator&) = delete;
   MpiCommunicator& operator=(const MpiCommunicator&) = delete;
 
+  [[noreturn]] void abort(int exit_code) noexcept override {
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+    std::_Exit(exit_code);  // MPI_Abort does not return; should it, end this rank at least
+  }
   int rank() const noexcept override { return rank_; }
   int size() const noexcept override { return size_; }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "aumtrain/core/block_sum.hpp"
+#include "aumtrain/core/errors.hpp"
 
 namespace aumtrain {
 
@@ -57,6 +58,11 @@ class Communicator {
   /// recv[r] = what rank r passed as send[this rank]; one count per rank.
   virtual std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) = 0;
 
+  /// Ends every rank now with `exit_code`: for an error that this rank alone met, outside any
+  /// collective check, so that the others do not wait for it for ever. With one process it
+  /// ends the process.
+  [[noreturn]] virtual void abort(int exit_code) noexcept = 0;
+
   /// Collective decisions (a stop flag, divergence, patience), the same on every rank: whether
   /// any rank, or every rank, passes true.
   bool any(bool local);
@@ -81,6 +87,13 @@ class Communicator {
                            std::vector<std::size_t>& recv_counts);
 };
 
+/// What Communicator::check() throws on every rank alike when some rank failed: the message
+/// and exit code of the lowest-numbered failing rank, the message prefixed by "rank R: ".
+class RankError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// The single-process communicator: rank 0 of 1, every collective a copy.
 class SingleProcessCommunicator final : public Communicator {
  public:
@@ -98,6 +111,7 @@ class SingleProcessCommunicator final : public Communicator {
                        std::span<std::byte> recv,
                        std::span<const std::size_t> recv_counts) override;
   std::vector<std::size_t> alltoall_counts(std::span<const std::size_t> send) override;
+  [[noreturn]] void abort(int exit_code) noexcept override;
 };
 
 /// Whether this build can run over MPI (configured with AUMTRAIN_WITH_MPI and MPI found).
