@@ -119,9 +119,10 @@ case_bad_cell() {
   echo "a bad cell: exit code 3, one error line and no run directory, for every P"
 }
 
-# Starts the main job (no plots) in folder $1 with P = $2 ranks, waits for its first finished
-# split, sends SIGINT to `target` ($3: mpirun, ranks or process) and checks what it leaves. Sets
-# `code` to the exit code.
+# Starts the main job (no plots, ten times the iterations, so that it runs for half a minute or
+# more) in folder $1 with P = $2 ranks, waits for its first finished split, sends SIGINT to
+# `target` ($3: mpirun, ranks or process) and checks what it leaves. Sets `code` to the exit
+# code.
 interrupt_run() {
   local folder=$1 ranks=$2 target=$3
   mkdir "$folder"
@@ -130,12 +131,12 @@ interrupt_run() {
   # than its default of 1 s, for a busy machine.
   local mca=()
   [[ $ranks != 0 ]] && mca=(--mca odls_base_sigkill_timeout 5)
+  local job=(compare "$source_dir/configs/compare.yaml" --set output.plots=false
+    --set train.max_iterations=10000 --output run)
   if [[ $ranks == 0 ]]; then
-    "$aumtrain" compare "$source_dir/configs/compare.yaml" --set output.plots=false \
-      --output run >out 2>err &
+    "$aumtrain" "${job[@]}" >out 2>err &
   else
-    "$mpirun" "${mca[@]}" -np "$ranks" --oversubscribe "$aumtrain" compare \
-      "$source_dir/configs/compare.yaml" --set output.plots=false --output run >out 2>err &
+    "$mpirun" "${mca[@]}" -np "$ranks" --oversubscribe "$aumtrain" "${job[@]}" >out 2>err &
   fi
   local pid=$!
   local waited=0
