@@ -317,17 +317,16 @@ class Recording {
                    directory_);
     }
     run_directory_.commit();
-    const std::string& directory = directory_;
     const std::string printed = fmt::format(
         "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds\n\n{}\n"
         "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
         "splits.csv, models/{}\nFinished in {:.1f} s\n",
-        table, directory, plots ? ", plots/" : "", outcome.seconds);
-    print_results(printed, directory);
+        table, directory_, plots ? ", plots/" : "", outcome.seconds);
+    print_results(printed, directory_);
     if (outcome.interrupted) {
       spdlog::warn("interrupted by {}: the runs in progress stopped after their current "
                    "iteration; everything completed is in {}, marked interrupted",
-                   stop_signal_name(), directory);
+                   stop_signal_name(), directory_);
     }
   }
 
@@ -377,8 +376,8 @@ int run_training(const TrainOptions& options, const std::string& command_line) {
   });
   // Under mpirun, a second signal is mpirun's to act on: it ends the ranks itself.
   experiment_options.stop = &install_stop_handlers(world.size() == 1);
-  const ExperimentOutcome outcome =
-      run_experiment(configs, experiment_options, recording ? recording->events() : ExperimentEvents{});
+  const ExperimentOutcome outcome = run_experiment(
+      configs, experiment_options, recording ? recording->events() : ExperimentEvents{});
   world.collectively([&] {
     if (recording) recording->finish(configs, outcome, command_line, experiment_options);
   });

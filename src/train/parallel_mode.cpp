@@ -71,7 +71,8 @@ ParallelMode resolve_parallel_mode(const std::vector<ExperimentConfig>& configs,
     }
     outlook.available_bytes = available_memory_bytes();
     outlook.ranks_on_host = ranks_on_this_host();
-    decision = static_cast<std::uint64_t>(choose_parallel_mode(asked, communicator.size(), outlook));
+    const ParallelMode mode = choose_parallel_mode(asked, communicator.size(), outlook);
+    decision = static_cast<std::uint64_t>(mode);
   }
   communicator.broadcast_bytes(std::as_writable_bytes(std::span(&decision, 1)), 0);
   return static_cast<ParallelMode>(decision);

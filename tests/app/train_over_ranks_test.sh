@@ -79,19 +79,22 @@ case_identical() {
     [[ $code == 0 ]] || fail "P=$ranks exited with $code: $(cat "$work/err$ranks")"
     comparable_files "$work/run$ranks" "$work/cmp$ranks"
   done
-  [[ $(ls "$work/cmp0/models" | wc -l) -eq 16 ]] || fail "expected 16 model files"
+  [[ $(find "$work/cmp0/models" -name "*.json" | wc -l) -eq 16 ]] || fail "expected 16 model files"
   for ranks in 1 2 3; do
     diff -r "$work/cmp0" "$work/cmp$ranks" >"$work/diff$ranks" ||
       fail "P=$ranks differs from one process: $(head -20 "$work/diff$ranks")"
     # The timings were all that was taken out: the rows and columns are the same.
-    [[ $(wc -l <"$work/run0/learning_curves.csv") == $(wc -l <"$work/run$ranks/learning_curves.csv") ]] ||
-      fail "P=$ranks: learning_curves.csv has another number of rows"
+    local rows0 rows
+    rows0=$(wc -l <"$work/run0/learning_curves.csv")
+    rows=$(wc -l <"$work/run$ranks/learning_curves.csv")
+    [[ $rows0 == "$rows" ]] || fail "P=$ranks: learning_curves.csv has $rows rows, not $rows0"
     grep -q '"ranks": '"$ranks" "$work/run$ranks/run_info.json" || [[ $ranks == 1 ]] ||
       fail "P=$ranks: run_info.json does not give the ranks"
   done
   # Ranks > 0 log nothing but warnings and errors; the comparison table is printed once.
-  [[ $(grep -c 'Test AUC of the model selected' "$work/out3") == 1 ]] ||
-    fail "P=3 printed the comparison table $(grep -c 'Test AUC of the model selected' "$work/out3") times"
+  local tables
+  tables=$(grep -c 'Test AUC of the model selected' "$work/out3")
+  [[ $tables == 1 ]] || fail "P=3 printed the comparison table $tables times"
   echo "identical results without mpirun and with 1, 2 and 3 ranks"
 }
 
@@ -155,7 +158,8 @@ interrupt_run() {
   code=$?
   [[ $((SECONDS - sent)) -le 15 ]] || fail "$target: took $((SECONDS - sent)) s to stop"
   [[ -f run/run_info.json ]] || fail "$target: no committed run directory: $(cat err)"
-  grep -q '"status": "interrupted"' run/run_info.json || fail "$target: run_info.json: $(cat run/run_info.json)"
+  grep -q '"status": "interrupted"' run/run_info.json ||
+    fail "$target: run_info.json: $(cat run/run_info.json)"
   # The main job has 45 splits of 10 selections. A signal during a split marks its cells and
   # runs interrupted; one between two splits (while rank 0 writes one, say) stops before the
   # next, as in one process, and leaves only whole splits.
@@ -164,7 +168,8 @@ interrupt_run() {
   [[ $selections -lt 450 && $((selections % 10)) == 0 ]] ||
     fail "$target: $selections selections in comparison.csv"
   if ! grep -q ',interrupted,' run/comparison.csv; then
-    ! grep -q ',interrupted,' run/runs.csv || fail "$target: runs.csv, but not comparison.csv, marks an interrupted run"
+    ! grep -q ',interrupted,' run/runs.csv ||
+      fail "$target: runs.csv, but not comparison.csv, marks an interrupted run"
     echo "$target: stopped between two splits"
   fi
   [[ $(ls -A) == $'err\nout\nrun' ]] || fail "$target left something behind: $(ls -A)"
