@@ -75,7 +75,7 @@ void result_fields(Io& io, Result& r) {
 }
 
 // The bytes a curve entry takes at the least: its 14 numbers.
-constexpr std::size_t kIterationBytes = 14 * 8;
+constexpr std::size_t kIterationBytes = std::size_t{14} * 8;
 
 class Writer {
  public:
