@@ -9,13 +9,16 @@
 #include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "aumtrain/config/config.hpp"
+#include "aumtrain/core/communicator.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/train/experiment.hpp"
+#include "aumtrain/train/parallel_mode.hpp"
 #include "aumtrain/io/model_file.hpp"
 #include "aumtrain/io/outputs.hpp"
 #include "aumtrain/io/plots.hpp"
@@ -211,7 +214,7 @@ class GroupLogger {
 // Everything but the learning curves, which were streamed while the runs finished.
 void write_results(const fs::path& staging, const ExperimentOutcome& outcome,
                    const std::string& table, const std::string& command_line,
-                   const TrainOptions& options, const GridSize& size) {
+                   const ExperimentOptions& options, const GridSize& size) {
   write_file_atomically(staging / "comparison.csv", comparison_csv(outcome.selections));
   write_file_atomically(staging / "comparison.md",
                         fmt::format("# Test AUC by loss (mean ± sd over seeds)\n\n{}\n"
@@ -231,6 +234,10 @@ void write_results(const fs::path& staging, const ExperimentOutcome& outcome,
   info["status"] = outcome.interrupted ? "interrupted" : "completed";
   info["threads"] = options.threads > 0 ? options.threads
                                         : static_cast<int>(std::thread::hardware_concurrency());
+  if (options.communicator && options.communicator->size() > 1) {
+    info["ranks"] = options.communicator->size();  // the threads are per rank
+    info["parallel"] = parallel_mode_name(options.parallel);
+  }
   info["runs"] = size.runs;
   write_file_atomically(staging / "run_info.json", info.dump(2) + "\n");
 }
@@ -247,69 +254,134 @@ bool draw_plots(const std::vector<ExperimentConfig>& configs, const fs::path& st
   return true;
 }
 
-int run_training(const TrainOptions& options, const std::string& command_line) {
-  const std::vector<ExperimentConfig> configs = load_configs(options);
-  const std::string directory = run_directory_of(options, configs);
-  const GridSize size = grid_size(configs);
-  RunDirectory run_directory(directory, options.force);
-  for (const fs::path& stale : run_directory.stale_staging_removed()) {
-    spdlog::info("removed {}, left behind by an earlier run that was killed", stale.string());
-  }
-  const fs::path staging = run_directory.staging();
-  spdlog::info("{}: {} (dataset x positive fraction x seed), each trained with every "
-               "loss and optimizer (and step size); results go to {}",
-               count_noun(size.runs, "run"), count_noun(size.groups, "split"), directory);
-  write_configs(staging, configs, directory);
-
-  LearningCurveWriter curves(staging);
-  SplitsWriter splits(staging);
-  ProgressThrottle throttle;
-  ExperimentEvents events;
-  events.dataset_loaded = log_dataset;
-  events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
-  events.note = [](const std::string& message) { spdlog::info("note: {}", message); };
-  events.run_finished = [&](const RunRecord& record) {
-    curves.append(record);
-    log_run(record);
-  };
-  events.split_prepared = [&](const Dataset& dataset, const PreparedSplit& split) {
-    splits.append(dataset, split);
-  };
-  events.group_finished = GroupLogger(size);
-  events.progress = [&](const RunKey& key, int iteration, int max_iterations, double best_auc) {
-    if (throttle.due()) {
-      spdlog::info("  {}: iteration {}/{}, best validation AUC so far {}", describe(key),
-                   iteration, max_iterations, format_number(best_auc));
+// What rank 0 writes: the run directory, built in its staging folder while the runs finish.
+class Recording {
+ public:
+  Recording(const std::vector<ExperimentConfig>& configs, const std::string& directory,
+            bool force, const GridSize& size)
+      : run_directory_(directory, force),
+        directory_(directory),
+        staging_(run_directory_.staging()),
+        curves_(staging_),
+        splits_(staging_),
+        size_(size) {
+    for (const fs::path& stale : run_directory_.stale_staging_removed()) {
+      spdlog::info("removed {}, left behind by an earlier run that was killed", stale.string());
     }
-  };
+    spdlog::info("{}: {} (dataset x positive fraction x seed), each trained with every "
+                 "loss and optimizer (and step size); results go to {}",
+                 count_noun(size.runs, "run"), count_noun(size.groups, "split"), directory);
+    write_configs(staging_, configs, directory);
+  }
 
+  ExperimentEvents events() {
+    ExperimentEvents events;
+    events.dataset_loaded = log_dataset;
+    events.warning = [](const std::string& message) { spdlog::warn("{}", message); };
+    events.note = [](const std::string& message) { spdlog::info("note: {}", message); };
+    events.run_finished = [this](const RunRecord& record) {
+      curves_.append(record);
+      log_run(record);
+    };
+    events.split_prepared = [this](const Dataset& dataset, const PreparedSplit& split) {
+      splits_.append(dataset, split);
+    };
+    events.group_finished = GroupLogger(size_);
+    events.progress = [this](const RunKey& key, int iteration, int max_iterations,
+                             double best_auc) {
+      if (throttle_.due()) {
+        spdlog::info("  {}: iteration {}/{}, best validation AUC so far {}", describe(key),
+                     iteration, max_iterations, format_number(best_auc));
+      }
+    };
+    return events;
+  }
+
+  // Writes the results, commits the run directory and prints the comparison table.
+  void finish(const std::vector<ExperimentConfig>& configs, const ExperimentOutcome& outcome,
+              const std::string& command_line, const ExperimentOptions& options) {
+    curves_.finish();
+    splits_.finish();
+    const std::string table = comparison_markdown(outcome.selections);
+    for (const std::string& warning : few_validation_positive_warnings(outcome.selections)) {
+      spdlog::warn("{}", warning);
+    }
+    write_results(staging_, outcome, table, command_line, options, size_);
+    // mpirun follows its SIGTERM with SIGKILL a second later (odls_base_sigkill_timeout): an
+    // interrupted run over several ranks commits its results without waiting for gnuplot.
+    const bool over_ranks = options.communicator && options.communicator->size() > 1;
+    const bool plots = !(outcome.interrupted && over_ranks) && draw_plots(configs, staging_);
+    if (outcome.interrupted && over_ranks) {
+      spdlog::info("plots left out of this interrupted run over several ranks; `aumtrain plot "
+                   "{}` draws them",
+                   directory_);
+    }
+    run_directory_.commit();
+    const std::string printed = fmt::format(
+        "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds\n\n{}\n"
+        "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
+        "splits.csv, models/{}\nFinished in {:.1f} s\n",
+        table, directory_, plots ? ", plots/" : "", outcome.seconds);
+    print_results(printed, directory_);
+    if (outcome.interrupted) {
+      spdlog::warn("interrupted by {}: the runs in progress stopped after their current "
+                   "iteration; everything completed is in {}, marked interrupted",
+                   stop_signal_name(), directory_);
+    }
+  }
+
+ private:
+  RunDirectory run_directory_;
+  std::string directory_;  // as given, for messages
+  fs::path staging_;
+  LearningCurveWriter curves_;
+  SplitsWriter splits_;
+  GridSize size_;
+  ProgressThrottle throttle_;
+};
+
+// Threads per rank: --threads, else the host's cores shared among its ranks.
+int threads_per_rank(const TrainOptions& options, const Communicator& world) {
+  if (options.threads > 0 || world.size() == 1) return options.threads;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(1, cores / ranks_on_this_host());
+}
+
+// Every rank runs this; rank 0 alone writes and logs. Each step that can fail on one rank is
+// collective (Communicator::collectively), so a failure anywhere ends every rank with the same
+// error and exit code, and rank 0's run directory is removed with its staging folder.
+int run_training(const TrainOptions& options, const std::string& command_line) {
+  Communicator& world = world_communicator();
+  std::vector<ExperimentConfig> configs;
+  std::string directory;
+  GridSize size;
+  world.collectively([&] {
+    configs = load_configs(options);
+    directory = run_directory_of(options, configs);
+    size = grid_size(configs);
+  });
   ExperimentOptions experiment_options;
-  experiment_options.threads = options.threads;
-  experiment_options.stop = &install_stop_handlers();
-  const ExperimentOutcome outcome = run_experiment(configs, experiment_options, events);
-  curves.finish();
-  splits.finish();
-  const std::string table = comparison_markdown(outcome.selections);
-  for (const std::string& warning : few_validation_positive_warnings(outcome.selections)) {
-    spdlog::warn("{}", warning);
-  }
-  write_results(staging, outcome, table, command_line, options, size);
-  const bool plots = draw_plots(configs, staging);
-  run_directory.commit();
-
-  const std::string printed = fmt::format(
-      "\nTest AUC of the model selected by validation AUC, mean ± sd over seeds\n\n{}\n"
-      "Results in {}: comparison.md, comparison.csv, learning_curves.csv, runs.csv, "
-      "splits.csv, models/{}\nFinished in {:.1f} s\n",
-      table, directory, plots ? ", plots/" : "", outcome.seconds);
-  print_results(printed, directory);
-  if (outcome.interrupted) {
-    spdlog::warn("interrupted by {}: the runs in progress stopped after their current iteration; "
-                 "everything completed is in {}, marked interrupted",
-                 stop_signal_name(), directory);
-    return static_cast<int>(ExitCode::interrupted);
-  }
-  return 0;
+  experiment_options.communicator = &world;
+  experiment_options.parallel = resolve_parallel_mode(configs, world);
+  experiment_options.threads = threads_per_rank(options, world);
+  std::optional<Recording> recording;
+  world.collectively([&] {
+    if (world.rank() != 0) return;
+    recording.emplace(configs, directory, options.force, size);
+    if (world.size() > 1) {
+      spdlog::info("{} ranks share the experiment's {} (train.parallel), {} each", world.size(),
+                   parallel_mode_name(experiment_options.parallel),
+                   count_noun(static_cast<std::size_t>(experiment_options.threads), "thread"));
+    }
+  });
+  // Under mpirun, a second signal is mpirun's to act on: it ends the ranks itself.
+  experiment_options.stop = &install_stop_handlers(world.size() == 1);
+  const ExperimentOutcome outcome = run_experiment(
+      configs, experiment_options, recording ? recording->events() : ExperimentEvents{});
+  world.collectively([&] {
+    if (recording) recording->finish(configs, outcome, command_line, experiment_options);
+  });
+  return outcome.interrupted ? static_cast<int>(ExitCode::interrupted) : 0;
 }
 
 Command add_training_command(CLI::App& parent, bool compare) {
@@ -336,7 +408,9 @@ Command add_training_command(CLI::App& parent, bool compare) {
   command->add_option("--set", options->overrides,
                       "Override a config key, e.g. --set train.max_iterations=100 (repeatable)");
   command->add_flag("--force", options->force, "Replace an existing non-empty run directory");
-  command->add_option("--threads", options->threads, "Threads to use (default: every core)")
+  command->add_option("--threads", options->threads,
+                      "Threads to use, per rank under mpirun (default: every core; under "
+                      "mpirun, the host's cores shared among its ranks)")
       ->transform(count_form())
       ->check(CLI::Range(1, 1024));
   return {command, [options, compare] {
@@ -345,7 +419,8 @@ Command add_training_command(CLI::App& parent, bool compare) {
             for (const auto& o : options->overrides) line += " --set " + o;
             if (!options->output.empty()) line += " --output " + options->output;
             return run_training(*options, line);
-          }};
+          },
+          true};
 }
 
 }  // namespace

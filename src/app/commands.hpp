@@ -10,6 +10,9 @@ namespace aumtrain::app {
 struct Command {
   CLI::App* parser;
   std::function<int()> run;  // returns the exit code
+  /// Whether it runs over the ranks of `mpirun -np P` (train and compare); the other commands
+  /// run as one process.
+  bool over_ranks = false;
 };
 
 Command add_aum_command(CLI::App& parent);

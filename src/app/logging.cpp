@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <string>
 
 namespace aumtrain::app {
 namespace {
@@ -32,11 +33,14 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-void setup_logging(Verbosity verbosity) {
+void setup_logging(Verbosity verbosity, int rank) {
   auto logger = spdlog::stderr_color_mt("aumtrain");
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<LevelPrefix>('*').set_pattern("%^%*%$%v");
+  formatter->add_flag<LevelPrefix>('*').set_pattern(
+      rank == 0 ? std::string("%^%*%$%v") : fmt::format("rank {}: %^%*%$%v", rank));
   logger->set_formatter(std::move(formatter));
+  // Rank 0 reports the experiment; the other ranks say only what goes wrong on them.
+  if (rank != 0) verbosity = Verbosity::quiet;
   switch (verbosity) {
     case Verbosity::quiet: logger->set_level(spdlog::level::warn); break;
     case Verbosity::normal: logger->set_level(spdlog::level::info); break;

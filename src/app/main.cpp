@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
                "positive and false negative rates, and compare them with other losses."};
   cli.require_subcommand(1);
+  cli.footer("Under mpirun -np P, train and compare share each split's runs among the P ranks "
+             "(config key train.parallel) with the results of one process; the other commands "
+             "run as one process and refuse several ranks.");
   cli.fallthrough();  // -q and -v also work after the command
   bool quiet = false;
   bool verbose = false;
@@ -42,37 +45,49 @@ int main(int argc, char** argv) {
   commands.push_back(app::add_evaluate_command(cli));
   commands.push_back(app::add_help_command(cli));
 
+  // Under mpirun every rank parses the same command line; rank 0 alone says what is wrong with
+  // it, or prints the help.
+  const Communicator& world = world_communicator();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    if (world.rank() != 0) {
+      return error.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    }
     if (error.get_exit_code() == 0) return cli.exit(error);  // --help
     cli.exit(error);
     return static_cast<int>(ExitCode::usage);
   }
   app::setup_logging(quiet     ? app::Verbosity::quiet
                      : verbose ? app::Verbosity::verbose
-                               : app::Verbosity::normal);
-  // The commands run as one process: started by mpirun with several ranks, every rank would run
-  // the whole command and race the others for the same output.
-  if (const Communicator& world = world_communicator(); world.size() > 1) {
+                               : app::Verbosity::normal,
+                     world.rank());
+  const app::Command* chosen = nullptr;
+  for (const auto& command : commands) {
+    if (command.parser->parsed()) chosen = &command;
+  }
+  if (chosen == nullptr) return static_cast<int>(ExitCode::usage);
+  // Only train and compare share their work among ranks: several ranks of any other command
+  // would each run all of it and race one another for the same output.
+  if (world.size() > 1 && !chosen->over_ranks) {
     if (world.rank() == 0) {
-      spdlog::error("aumtrain's commands run as one process, and mpirun started {} of them; run "
-                    "it without mpirun (or with mpirun -np 1)",
-                    world.size());
+      spdlog::error("aumtrain {} runs as one process, and mpirun started {} of them; run it "
+                    "without mpirun (or with mpirun -np 1): only train and compare run over "
+                    "several ranks",
+                    chosen->parser->get_name(), world.size());
     }
     return static_cast<int>(ExitCode::usage);
   }
   try {
-    for (const auto& command : commands) {
-      if (command.parser->parsed()) return command.run();
-    }
+    return chosen->run();
   } catch (const Error& error) {
-    spdlog::error("{}", error.what());
+    // Several ranks end with the same error (Communicator::check names the rank it came from):
+    // rank 0 says it once.
+    if (world.rank() == 0) spdlog::error("{}", error.what());
     return static_cast<int>(error.exit_code());
   } catch (const std::exception& error) {
     spdlog::error("internal error: {}; please report it with the command that caused it",
                   error.what());
     return 1;
   }
-  return static_cast<int>(ExitCode::usage);
 }

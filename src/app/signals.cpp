@@ -6,11 +6,14 @@ namespace aumtrain::app {
 namespace {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> second_signal_ends_process{true};
 volatile std::sig_atomic_t received_signal = 0;
 static_assert(std::atomic<bool>::is_always_lock_free, "the flag is set from a signal handler");
 
 extern "C" void on_stop_signal(int signal) {
-  if (stop_requested.load()) {  // the second signal: stop now
+  if (stop_requested.load()) {
+    if (!second_signal_ends_process.load()) return;
+    // The second signal: stop now.
     std::signal(signal, SIG_DFL);
     std::raise(signal);
     return;
@@ -21,7 +24,8 @@ extern "C" void on_stop_signal(int signal) {
 
 }  // namespace
 
-const std::atomic<bool>& install_stop_handlers() {
+const std::atomic<bool>& install_stop_handlers(bool second_signal_ends) {
+  second_signal_ends_process.store(second_signal_ends);
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);

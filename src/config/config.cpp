@@ -226,6 +226,9 @@ const Choices<InitKind> kInits = {{"zeros", InitKind::zeros}, {"random", InitKin
 const Choices<LineSearchRule> kStopRules = {{"min_aum", LineSearchRule::min_aum},
                                             {"max_auc", LineSearchRule::max_auc},
                                             {"iterations", LineSearchRule::iterations}};
+const Choices<ParallelMode> kParallelModes = {{"auto", ParallelMode::automatic},
+                                              {"data", ParallelMode::data},
+                                              {"runs", ParallelMode::runs}};
 const Choices<SearchSet> kSearchSets = {{"subtrain", SearchSet::subtrain},
                                         {"validation", SearchSet::validation}};
 const std::vector<std::string> kOptimizerNames = {"constant", "line_search"};
@@ -577,6 +580,14 @@ const Keys<TrainConfig>& train_keys() {
        .doc = "stop a run when validation AUC has not improved for this many iterations; "
               "`null`: never",
        .value = optional_whole_number(&TrainConfig::patience)},
+      {.name = "parallel",
+       .doc = "how the ranks of `mpirun -np P aumtrain train|compare` share the work: `runs` "
+              "deals each split's runs out to the ranks, each rank loading all of the data; "
+              "`data` spreads each dataset's rows over the ranks (not available yet); `auto`: "
+              "`data` when the largest dataset (about twice its file's bytes in memory) exceeds "
+              "a quarter of the available memory divided by the ranks on the host, else `runs`. "
+              "No effect on one process or on any result",
+       .value = choice(&TrainConfig::parallel, kParallelModes)},
   };
   return keys;
 }
@@ -765,6 +776,10 @@ std::string_view line_search_rule_name(LineSearchRule rule) {
 
 std::string_view search_set_name(SearchSet set) {
   return config::choice_name(kSearchSets, set);
+}
+
+std::string_view parallel_mode_name(ParallelMode mode) {
+  return config::choice_name(kParallelModes, mode);
 }
 
 std::string positive_fraction_label(const std::optional<double>& fraction) {

@@ -6,13 +6,16 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 
+#include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "aumtrain/core/communicator.hpp"
+#include "aumtrain/train/run_record_codec.hpp"
 
 namespace aumtrain {
-Dataset load_dataset_share(const DatasetEntry& entry, Communicator& comm);  // TEMP
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -229,16 +232,26 @@ Selection select(const SplitRuns& group, const std::vector<Job>& jobs,
   return selection;
 }
 
-struct SplitOutcome {
-  std::vector<Selection> selections;
-  bool interrupted = false;
+// The runs of one group's grid, of which this rank holds those it trained (or, on rank 0 after
+// gather_runs, every rank's).
+struct GroupRuns {
+  std::vector<Job> jobs;
+  std::vector<RunRecord> records;
+  std::vector<std::uint8_t> started;
 };
 
-// Trains every run of one group and selects among them.
-SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOptions& options,
-                       const ExperimentEvents& events) {
-  const auto group_start = Clock::now();
-  const std::vector<Job> jobs = grid_of(group.config->train);
+// Run j of the grid goes to rank j % ranks: the grid's neighbours (the step sizes of one loss,
+// which take alike times) go to different ranks.
+bool runs_on(std::size_t job, const Communicator& communicator) {
+  return job % static_cast<std::size_t>(communicator.size()) ==
+         static_cast<std::size_t>(communicator.rank());
+}
+
+// Trains this rank's runs of one group, on its threads.
+GroupRuns run_local_jobs(const SplitRuns& group, int threads, const ExperimentOptions& options,
+                         const ExperimentEvents& events, const Communicator& communicator) {
+  GroupRuns runs;
+  runs.jobs = grid_of(group.config->train);
   // Sparse: the subtrain share of the nonzeros.
   const Dataset& dataset = *group.dataset;
   const double work =
@@ -249,28 +262,76 @@ SplitOutcome run_group(const SplitRuns& group, int threads, const ExperimentOpti
                            static_cast<double>(dataset.features.cols);
   const bool parallel_runs = group.spread == nullptr && work < kParallelRunsMaxWork;
 
-  std::vector<RunRecord> records(jobs.size());
-  std::vector<std::uint8_t> started(jobs.size(), 0);
-  run_jobs(jobs.size(), parallel_runs ? threads : 1, [&](std::size_t j) {
-    if (stop_requested(group, options)) return;
-    started[j] = 1;
-    records[j] = run_one(group, jobs[j], parallel_runs ? 1 : threads, options, events);
-  });
-  // Reported in the grid's order, so that outputs do not depend on thread timing.
-  SplitOutcome outcome;
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    if (!started[j] || records[j].result.status == RunStatus::interrupted) {
-      outcome.interrupted = true;
-    }
-    if (started[j] && events.run_finished) events.run_finished(records[j]);
+  runs.records.resize(runs.jobs.size());
+  runs.started.assign(runs.jobs.size(), 0);
+  // Rows spread over ranks: every rank runs every job, together.
+  std::vector<std::size_t> mine;
+  for (std::size_t j = 0; j < runs.jobs.size(); ++j) {
+    if (group.spread || runs_on(j, communicator)) mine.push_back(j);
   }
+  run_jobs(mine.size(), parallel_runs ? threads : 1, [&](std::size_t k) {
+    const std::size_t j = mine[k];
+    if (stop_requested(group, options)) return;
+    runs.started[j] = 1;
+    runs.records[j] = run_one(group, runs.jobs[j], parallel_runs ? 1 : threads, options, events);
+  });
+  return runs;
+}
+
+// Whether a run of this rank's share (of every run, when the rows are spread) never started or
+// was interrupted.
+bool cut_short(const SplitRuns& group, const GroupRuns& runs, const Communicator& communicator) {
+  for (std::size_t j = 0; j < runs.jobs.size(); ++j) {
+    if ((group.spread || runs_on(j, communicator)) &&
+        (!runs.started[j] || runs.records[j].result.status == RunStatus::interrupted)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Sends the runs of ranks 1 .. P - 1 to rank 0 (an all-to-all in which only rank 0 receives).
+// Collective.
+void gather_runs(Communicator& communicator, GroupRuns& runs) {
+  std::vector<std::byte> mine;
+  communicator.collectively([&] {
+    if (communicator.rank() == 0) return;
+    for (std::size_t j = 0; j < runs.jobs.size(); ++j) {
+      if (runs_on(j, communicator) && runs.started[j]) append_run_record(mine, j, runs.records[j]);
+    }
+  });
+  std::vector<std::size_t> send_counts(static_cast<std::size_t>(communicator.size()), 0);
+  send_counts[0] = mine.size();
+  std::vector<std::size_t> received_counts;
+  const std::vector<std::byte> received =
+      communicator.alltoallv(std::span<const std::byte>(mine), send_counts, received_counts);
+  communicator.collectively([&] {
+    for (TaggedRunRecord& tagged : read_run_records(received)) {
+      if (tagged.tag >= runs.jobs.size() || runs_on(tagged.tag, communicator)) {
+        throw RunError(fmt::format("rank 0 received run {} of a grid of {} runs from another rank",
+                                   tagged.tag, runs.jobs.size()));
+      }
+      runs.started[tagged.tag] = 1;
+      runs.records[tagged.tag] = std::move(tagged.record);
+    }
+  });
+}
+
+// Reports every run of one group, in the grid's order so that outputs do not depend on thread
+// timing or on the ranks, and selects among them.
+std::vector<Selection> report_group(const SplitRuns& group, const GroupRuns& runs,
+                                    const ExperimentEvents& events, Clock::time_point start) {
+  for (std::size_t j = 0; j < runs.jobs.size(); ++j) {
+    if (runs.started[j] && events.run_finished) events.run_finished(runs.records[j]);
+  }
+  std::vector<Selection> selections;
   for (const LossSpec& loss : group.config->train.losses) {
     for (const OptimizerSpec& optimizer : group.config->train.optimizers) {
-      outcome.selections.push_back(select(group, jobs, records, started, loss, optimizer));
+      selections.push_back(select(group, runs.jobs, runs.records, runs.started, loss, optimizer));
     }
   }
-  if (events.group_finished) events.group_finished(outcome.selections, seconds_since(group_start));
-  return outcome;
+  if (events.group_finished) events.group_finished(selections, seconds_since(start));
+  return selections;
 }
 
 // The rows of every split of one dataset spread over ranks, as prepare_split() would have left
@@ -309,34 +370,40 @@ std::pair<Dataset, PreparedSplit> gathered_split_rows(const Dataset& share, cons
   return out;
 }
 
-// Data-parallel: every rank reads its share of each dataset, and the runs go one at a time
-// with their rows spread over the ranks.
-ExperimentOutcome run_spread_experiment(const std::vector<ExperimentConfig>& configs,
-                                       const ExperimentOptions& options,
-                                       const ExperimentEvents& events, Communicator& communicator) {
+}  // namespace
+
+ExperimentOutcome run_data_parallel_experiment(const std::vector<ExperimentConfig>& configs,
+                                               const ExperimentOptions& options,
+                                               const ExperimentEvents& events) {
   const auto start = Clock::now();
+  SingleProcessCommunicator alone;
+  Communicator& communicator = options.communicator ? *options.communicator : alone;
+  static const ExperimentEvents kNoEvents;
+  const ExperimentEvents& reported = communicator.rank() == 0 ? events : kNoEvents;
   const int threads =
       options.threads > 0 ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  for (const auto& config : configs) {
-    for (const auto& spec : config.train.losses) make_loss(spec);
-    for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
-  }
-  // Every share, and every split checked, before any run starts.
+  // Every share read and every split checked before any run starts, as in one process.
   std::vector<Plan> plans;
+  communicator.collectively([&] {
+    for (const auto& config : configs) {
+      for (const auto& spec : config.train.losses) make_loss(spec);
+      for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
+    }
+  });
   for (const ExperimentConfig& config : configs) {
     for (const DatasetEntry& entry : config.datasets) {
       Plan plan{&config, load_dataset_share(entry, communicator)};
-      if (events.dataset_loaded) events.dataset_loaded(plan.dataset);
+      if (reported.dataset_loaded) reported.dataset_loaded(plan.dataset);
       for (const auto& positive_fraction : config.split.positive_fractions) {
         for (const std::uint64_t seed : config.split.seeds) {
           const SharedSplit shared = prepare_shared_split(plan.dataset, config.split, seed,
                                                           positive_fraction, communicator);
-          if (events.warning) {
-            for (const auto& warning : shared.split.warnings) events.warning(warning);
+          if (reported.warning) {
+            for (const auto& warning : shared.split.warnings) reported.warning(warning);
           }
-          if (events.note) {
-            for (const auto& note : shared.split.notes) events.note(note);
+          if (reported.note) {
+            for (const auto& note : shared.split.notes) reported.note(note);
           }
         }
       }
@@ -344,40 +411,39 @@ ExperimentOutcome run_spread_experiment(const std::vector<ExperimentConfig>& con
     }
   }
   ExperimentOutcome outcome;
+  auto finish = [&](bool interrupted) {
+    outcome.interrupted = interrupted;
+    outcome.seconds = seconds_since(start);
+    return outcome;
+  };
   for (Plan& plan : plans) {
     const ExperimentConfig& config = *plan.config;
     for (const auto& positive_fraction : config.split.positive_fractions) {
       for (const std::uint64_t seed : config.split.seeds) {
-        if (communicator.any(options.stop && options.stop->load())) {
-          outcome.interrupted = true;
-          outcome.seconds = seconds_since(start);
-          return outcome;
-        }
+        if (communicator.any(options.stop && options.stop->load())) return finish(true);
         const SharedSplit shared =
             prepare_shared_split(plan.dataset, config.split, seed, positive_fraction, communicator);
-        if (events.split_prepared) {
+        {
           const auto [rows, split] = gathered_split_rows(plan.dataset, shared, communicator);
-          events.split_prepared(rows, split);
+          if (reported.split_prepared) reported.split_prepared(rows, split);
         }
         SplitRuns group{&config,          &shared.rows, &shared.split,
                         training_data_of(shared.rows, shared.split), positive_fraction, seed};
         group.spread = &communicator;
-        SplitOutcome done = run_group(group, threads, options, events);
-        outcome.selections.insert(outcome.selections.end(), done.selections.begin(),
-                                  done.selections.end());
-        if (done.interrupted) {
-          outcome.interrupted = true;
-          outcome.seconds = seconds_since(start);
-          return outcome;
+        const auto group_start = Clock::now();
+        // Every rank runs every job together; selection is collective too (the decision
+        // threshold gathers the subtrain scores), and rank 0 reports.
+        const GroupRuns runs = run_local_jobs(group, threads, options, reported, communicator);
+        const std::vector<Selection> done = report_group(group, runs, reported, group_start);
+        if (communicator.rank() == 0) {
+          outcome.selections.insert(outcome.selections.end(), done.begin(), done.end());
         }
+        if (communicator.any(cut_short(group, runs, communicator))) return finish(true);
       }
     }
   }
-  outcome.seconds = seconds_since(start);
-  return outcome;
+  return finish(false);
 }
-
-}  // namespace
 
 std::string describe(const RunKey& key) {
   return fmt::format("{}, positive fraction {}, seed {}, {}, {}{}", key.dataset,
@@ -409,38 +475,53 @@ const RunRecord* select_best_run(const std::vector<const RunRecord*>& runs) {
 
 ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
                                  const ExperimentOptions& options, const ExperimentEvents& events) {
+  if (options.parallel == ParallelMode::data) {
+    return run_data_parallel_experiment(configs, options, events);
+  }
   const auto start = Clock::now();
+  SingleProcessCommunicator alone;
+  Communicator& communicator = options.communicator ? *options.communicator : alone;
+  static const ExperimentEvents kNoEvents;
+  const ExperimentEvents& reported = communicator.rank() == 0 ? events : kNoEvents;
   const int threads =
       options.threads > 0 ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  std::vector<Plan> plans = load_plans(configs, events);
+  std::vector<Plan> plans;
+  communicator.collectively([&] { plans = load_plans(configs, reported); });
   ExperimentOutcome outcome;
+  auto finish = [&](bool interrupted) {
+    outcome.interrupted = interrupted;
+    outcome.seconds = seconds_since(start);
+    return outcome;
+  };
   for (Plan& plan : plans) {
     const ExperimentConfig& config = *plan.config;
     for (const auto& positive_fraction : config.split.positive_fractions) {
       for (const std::uint64_t seed : config.split.seeds) {
-        if (options.stop && options.stop->load()) {
-          outcome.interrupted = true;
-          outcome.seconds = seconds_since(start);
-          return outcome;
-        }
-        const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
-        if (events.split_prepared) events.split_prepared(plan.dataset, split);
-        const SplitRuns group{&config, &plan.dataset, &split, training_data_of(plan.dataset, split),
-                          positive_fraction, seed};
-        SplitOutcome done = run_group(group, threads, options, events);
-        outcome.selections.insert(outcome.selections.end(), done.selections.begin(),
-                                  done.selections.end());
-        if (done.interrupted) {
-          outcome.interrupted = true;
-          outcome.seconds = seconds_since(start);
-          return outcome;
-        }
+        if (communicator.any(options.stop && options.stop->load())) return finish(true);
+        std::optional<PreparedSplit> split;
+        std::optional<SplitRuns> group;
+        GroupRuns runs;
+        Clock::time_point group_start;
+        communicator.collectively([&] {
+          split.emplace(prepare_split(plan.dataset, config.split, seed, positive_fraction));
+          if (reported.split_prepared) reported.split_prepared(plan.dataset, *split);
+          group.emplace(SplitRuns{&config, &plan.dataset, &*split,
+                                  training_data_of(plan.dataset, *split), positive_fraction, seed});
+          group_start = Clock::now();
+          runs = run_local_jobs(*group, threads, options, reported, communicator);
+        });
+        if (communicator.size() > 1) gather_runs(communicator, runs);
+        communicator.collectively([&] {
+          if (communicator.rank() != 0) return;
+          const std::vector<Selection> done = report_group(*group, runs, reported, group_start);
+          outcome.selections.insert(outcome.selections.end(), done.begin(), done.end());
+        });
+        if (communicator.any(cut_short(*group, runs, communicator))) return finish(true);
       }
     }
   }
-  outcome.seconds = seconds_since(start);
-  return outcome;
+  return finish(false);
 }
 
 }  // namespace aumtrain

@@ -22,6 +22,12 @@ enum class MissingPolicy { error, drop_rows, category };
 /// columns, dense otherwise.
 enum class FeatureStorage { automatic, dense, sparse };
 enum class InitKind { zeros, random };
+/// How `mpirun -np P aumtrain train|compare` shares the work among its P ranks: `runs` deals
+/// the runs of each split out to the ranks, every rank holding all of the data; `data` spreads
+/// the rows of each dataset over the ranks; `automatic` picks data when a dataset would not fit
+/// comfortably in one rank's memory, else runs (see resolve_parallel_mode). One process always
+/// runs everything itself.
+enum class ParallelMode { automatic, data, runs };
 
 /// `data:` — one dataset file and how to read it.
 struct DataConfig {
@@ -91,6 +97,8 @@ struct TrainConfig {
   int max_iterations = 1000;        ///< gradient steps per run, >= 1
   InitKind init = InitKind::zeros;  ///< random: N(0, 1/D) weights from the split's seed
   std::optional<int> patience;      ///< stop when validation AUC has not improved this long
+  /// How several MPI ranks share the work; no effect on one process or on any result.
+  ParallelMode parallel = ParallelMode::automatic;
 };
 
 /// `output:` — the run directory.
@@ -143,6 +151,7 @@ std::string loss_display_name(const LossSpec& spec);
 
 std::string_view line_search_rule_name(LineSearchRule rule);
 std::string_view search_set_name(SearchSet set);
+std::string_view parallel_mode_name(ParallelMode mode);
 
 /// "as-is" for nullopt, otherwise the shortest decimal.
 std::string positive_fraction_label(const std::optional<double>& fraction);

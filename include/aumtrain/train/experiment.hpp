@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aumtrain/config/config.hpp"
+#include "aumtrain/core/communicator.hpp"
 #include "aumtrain/data/dataset.hpp"
 #include "aumtrain/data/split.hpp"
 #include "aumtrain/model/decision_threshold.hpp"
@@ -87,9 +88,16 @@ struct ExperimentEvents {
 };
 
 struct ExperimentOptions {
-  int threads = 0;  ///< 0: every core
+  int threads = 0;  ///< per rank; 0: every core
   /// When set and true, running runs stop after their current iteration and no new run starts.
+  /// With several ranks each rank reads its own flag, and the ranks agree after each (dataset,
+  /// positive fraction, seed) group whether any was asked to stop.
   const std::atomic<bool>* stop = nullptr;
+  /// The ranks that share the experiment; null: this process alone.
+  Communicator* communicator = nullptr;
+  /// How they share it, as resolve_parallel_mode() decided: data or runs (automatic counts as
+  /// runs).
+  ParallelMode parallel = ParallelMode::runs;
 };
 
 struct ExperimentOutcome {
@@ -100,8 +108,24 @@ struct ExperimentOutcome {
 
 /// Runs every configuration in order. Data and configuration problems throw before any run of
 /// the failing dataset starts.
+///
+/// With several ranks in runs mode, every rank loads every dataset and prepares every split as
+/// one process does; the runs of each (dataset, positive fraction, seed) group are dealt out
+/// (run j of the group's grid to rank j % P), and rank 0 gathers them, selects and fires the
+/// events in the grid's order, so that what it reports is what one process reports. The other
+/// ranks fire no events, and only rank 0's outcome holds selections. Collective: an exception
+/// on any rank is thrown on every rank (Communicator::check). Data mode calls
+/// run_data_parallel_experiment().
 ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
                                  const ExperimentOptions& options, const ExperimentEvents& events);
+
+/// The experiment with each dataset's rows spread over the ranks (train.parallel: data).
+/// Each rank reads its share of each dataset (load_dataset_share); every split is spread over
+/// the ranks in whole blocks (prepare_shared_split), and every rank runs every run together,
+/// with the same bits as one process. Rank 0 fires the events; only its outcome holds selections.
+ExperimentOutcome run_data_parallel_experiment(const std::vector<ExperimentConfig>& configs,
+                                               const ExperimentOptions& options,
+                                               const ExperimentEvents& events);
 
 /// The run in words, for log lines: dataset, positive fraction, seed, loss, optimizer.
 std::string describe(const RunKey& key);
