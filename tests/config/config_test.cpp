@@ -529,7 +529,7 @@ TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
            "| `test` | number | `0.25` | strictly between 0 and 1 |",
            "| `directory` | text | `runs/<name>` beside the config file | not empty |",
            "| `log_every` | whole number or null | `null` | >= 1 |",
-           "| `path` | text | required |",
+           "| `path` | text or list of texts | required |",
            "| `positive_label` | text | `\"1\"` |",
            "| `patience` | whole number or null | `null` | >= 1 |",
        }) {

@@ -30,7 +30,7 @@ Selection example_selection() {
   s.threshold = {0.125, 3, 4};
   s.data_settings = {DataFormat::csv, ';', "class", "yes", {"id"}, MissingPolicy::drop_rows, {}};
   s.label_values = {"yes", "no", "maybe"};
-  s.training_data = {"data/toy.csv", 1234, std::string(64, 'a')};
+  s.training_data = {"data/toy.csv", 1234, std::string(64, 'a'), {}};
   return s;
 }
 
