@@ -188,6 +188,53 @@ TEST(DatasetShare, ABadCellInTheLastSharesStopsEveryRankWithItsLine) {
   EXPECT_EQ(code, ExitCode::data);
 }
 
+TEST(DatasetShare, TheClassChecksCountEveryRanksRows) {
+  Communicator& comm = world_communicator();
+  SharedDir dir(comm);
+  const char* texts[] = {
+      "a,b,label\r\n",                                              // no data rows
+      "a,b,label\nNA,1,spam\n1,NA,ham\n2,,ham\n",                 // every row dropped
+      "a,b,label\n1,2,ham\n3,4,eggs\n5,6,ham\n",                  // no positive
+      "a,b,label\n1,2,spam\n3,4,spam\n5,6,spam\n7,8,spam\n",     // one class
+      "a,b,label\n1,2,spam\n1,4,ham\n1,6,spam\n1,8,ham\n",       // a constant column is fine
+      "a,b,label\n1,2,spam\n1,2,ham\n1,2,spam\n1,2,ham\n",       // every column constant
+  };
+  std::size_t loaded = 0;
+  for (const char* text : texts) {
+    SCOPED_TRACE(text);
+    const DatasetEntry entry = entry_for(dir.write("classes.csv", text));
+    const auto [single, single_code] = error_of([&] { load_dataset(entry); });
+    loaded += single.empty();
+    const auto [message, code] = error_of([&] { load_dataset_share(entry, comm); });
+    EXPECT_EQ(message, single.empty() || comm.size() == 1 ? single : "rank 0: " + single);
+    EXPECT_EQ(code, single_code);
+  }
+  EXPECT_EQ(loaded, 1u);  // only the file with a constant column and a varying one loads
+}
+
+TEST(DatasetShare, AQuotedLineEndAcrossACutIsRefusedByTheRankWhereItsRecordStarts) {
+  Communicator& comm = world_communicator();
+  SharedDir dir(comm);
+  // Line 4 starts a record whose quoted label runs over 400 lines: most of the file's bytes,
+  // so that every cut between two ranks' shares falls inside it.
+  std::string text = "x1,x2,x3,label\n1,2,3,spam\n4,5,6,ham\n7,8,9,\"a long";
+  for (int i = 0; i < 400; ++i) text += "\nnote";
+  text += "\"\n1,1,1,spam\n2,2,2,ham\n";
+  DatasetEntry entry = entry_for(dir.write("quoted.csv", text));
+  const Dataset whole = load_dataset(entry);  // one process reads it
+  EXPECT_EQ(whole.line, (std::vector<std::size_t>{2, 3, 4, 405, 406}));
+  const auto [message, code] = error_of([&] { load_dataset_share(entry, comm); });
+  if (comm.size() == 1) {
+    EXPECT_EQ(message, "");
+    return;
+  }
+  const std::string expected = "rank 0: " + entry.data.path +
+                               ":4: this record holds a line end in a quoted field and runs past "
+                               "byte ";
+  EXPECT_EQ(message.substr(0, expected.size()), expected) << message;
+  EXPECT_EQ(code, ExitCode::data);
+}
+
 TEST(DatasetShare, SeveralRanksReadDenseNumericCsvOnly) {
   Communicator& comm = world_communicator();
   if (comm.size() == 1) GTEST_SKIP() << "one rank reads anything load_dataset reads";
