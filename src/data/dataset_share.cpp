@@ -124,7 +124,8 @@ std::uint64_t count_newlines(const std::string& path, const ByteShare& share) {
 }
 
 // Reads this rank's share of one file into the rows of `dataset`: the lines from the header's
-// next on are numbered by the newlines of the shares before this one.
+// next on are numbered by the newlines of the shares before this one. The share is read twice,
+// first only to count its newlines, so that a message of the parse already names the true line.
 void read_file_share(Communicator& comm, const DataConfig& config, const Header& header,
                      const loading::CsvLayout& layout, Dataset& dataset) {
   ByteShare share;
@@ -209,17 +210,17 @@ void combine_rows(Communicator& comm, const DatasetEntry& entry, const loading::
   comm.collectively([&] {
     loading::check_class_counts(entry, "column '" + layout.names[layout.label_index] + "'",
                                 totals[0], totals[1], totals[2], dataset.label_values);
+    dataset.row_id.resize(dataset.size());
+    for (std::size_t i = 0; i < dataset.size(); ++i) {
+      dataset.row_id[i] = static_cast<std::uint32_t>(dataset.first_row + i);
+    }
   });
-  dataset.row_id.resize(dataset.size());
-  for (std::size_t i = 0; i < dataset.size(); ++i) {
-    dataset.row_id[i] = static_cast<std::uint32_t>(dataset.first_row + i);
-  }
 }
 
 // Every column's extremes over all ranks, and the conditioning they give.
 void condition_over_ranks(Communicator& comm, const DataConfig& config, Dataset& dataset) {
   std::vector<std::uint64_t> low, high;
-  loading::column_range_keys(dataset.features, low, high);
+  comm.collectively([&] { loading::column_range_keys(dataset.features, low, high); });
   comm.allreduce_min(low);
   comm.allreduce_max(high);
   comm.collectively([&] { loading::condition_by_range(dataset, low, high, config.path); });
