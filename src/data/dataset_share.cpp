@@ -105,7 +105,8 @@ Header broadcast_header(Communicator& comm, Header header) {
 // The '\n' bytes in `share` of the file.
 std::uint64_t count_newlines(const std::string& path, const ByteShare& share) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path));
+  if (!in)
+    throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path));
   in.seekg(static_cast<std::streamoff>(share.begin));
   std::vector<char> buffer(1 << 20);
   std::uint64_t newlines = 0;
@@ -113,9 +114,10 @@ std::uint64_t count_newlines(const std::string& path, const ByteShare& share) {
     const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(buffer.size(), left));
     in.read(buffer.data(), want);
     if (in.gcount() != want) {
-      throw DataError(fmt::format("{}: cannot read bytes {} to {}; the file may have changed "
-                                  "while it was read",
-                                  path, share.begin, share.end));
+      throw DataError(
+          fmt::format("{}: cannot read bytes {} to {}; the file may have changed "
+                      "while it was read",
+                      path, share.begin, share.end));
     }
     newlines += static_cast<std::uint64_t>(std::count(buffer.data(), buffer.data() + want, '\n'));
     left -= static_cast<std::uint64_t>(want);
@@ -162,7 +164,8 @@ void read_shards_share(Communicator& comm, const DataConfig& config, const Heade
     for (std::size_t s = first; s < end; ++s) {
       std::ifstream in(shards[s], std::ios::binary);
       lines += static_cast<std::size_t>(std::count(std::istreambuf_iterator<char>(in),
-                                                   std::istreambuf_iterator<char>(), '\n')) + 1;
+                                                   std::istreambuf_iterator<char>(), '\n')) +
+               1;
     }
     loading::check_dense_memory(config.path, lines, layout.columns.size());
     for (std::size_t s = first; s < end; ++s) {
@@ -252,7 +255,8 @@ Dataset load_dataset_share(const DatasetEntry& entry, Communicator& communicator
   Header header;
   comm.collectively([&] {
     check_dense_numeric_csv(config);
-    if (comm.rank() == 0) header = read_header(loading::data_files(config).front(), config.delimiter);
+    if (comm.rank() == 0)
+      header = read_header(loading::data_files(config).front(), config.delimiter);
   });
   header = broadcast_header(comm, std::move(header));
   loading::CsvLayout layout;

@@ -8,12 +8,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <functional>
-#include <initializer_list>
-#include <optional>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -82,8 +82,8 @@ GeneratedCsv generated_csv(std::size_t rows, std::uint64_t seed) {
   GeneratedCsv csv;
   for (std::size_t i = 0; i < rows; ++i) {
     const std::string x2 = i % 7 == 3 ? "NA" : fmt::format("{:.17g}", 1e6 + normal(rng));
-    std::string row = fmt::format("{:.17g},{},{:.17g},{}\r\n", normal(rng), x2,
-                                  1e-3 * normal(rng), labels[(i * 5 + i / 3) % 3]);
+    std::string row = fmt::format("{:.17g},{},{:.17g},{}\r\n", normal(rng), x2, 1e-3 * normal(rng),
+                                  labels[(i * 5 + i / 3) % 3]);
     if (i == 10) row += "\r\n";
     csv.rows.push_back(row);
   }
@@ -120,7 +120,8 @@ void expect_shares_make_the_whole(Communicator& comm, const Dataset& share, cons
   EXPECT_EQ(gathered(comm, share.is_positive), whole.is_positive);
   EXPECT_EQ(gathered(comm, share.row_id), whole.row_id);
   const std::vector<std::uint64_t> lines(share.line.begin(), share.line.end());
-  EXPECT_EQ(gathered(comm, lines), std::vector<std::uint64_t>(whole.line.begin(), whole.line.end()));
+  EXPECT_EQ(gathered(comm, lines),
+            std::vector<std::uint64_t>(whole.line.begin(), whole.line.end()));
   EXPECT_EQ(share.features.rows, share.size());
   EXPECT_EQ(share.features.cols, whole.features.cols);
   EXPECT_EQ(share.feature_names, whole.feature_names);
@@ -192,12 +193,12 @@ TEST(DatasetShare, TheClassChecksCountEveryRanksRows) {
   Communicator& comm = world_communicator();
   SharedDir dir(comm);
   const char* texts[] = {
-      "a,b,label\r\n",                                              // no data rows
-      "a,b,label\nNA,1,spam\n1,NA,ham\n2,,ham\n",                 // every row dropped
-      "a,b,label\n1,2,ham\n3,4,eggs\n5,6,ham\n",                  // no positive
-      "a,b,label\n1,2,spam\n3,4,spam\n5,6,spam\n7,8,spam\n",     // one class
-      "a,b,label\n1,2,spam\n1,4,ham\n1,6,spam\n1,8,ham\n",       // a constant column is fine
-      "a,b,label\n1,2,spam\n1,2,ham\n1,2,spam\n1,2,ham\n",       // every column constant
+      "a,b,label\r\n",                                        // no data rows
+      "a,b,label\nNA,1,spam\n1,NA,ham\n2,,ham\n",             // every row dropped
+      "a,b,label\n1,2,ham\n3,4,eggs\n5,6,ham\n",              // no positive
+      "a,b,label\n1,2,spam\n3,4,spam\n5,6,spam\n7,8,spam\n",  // one class
+      "a,b,label\n1,2,spam\n1,4,ham\n1,6,spam\n1,8,ham\n",    // a constant column is fine
+      "a,b,label\n1,2,spam\n1,2,ham\n1,2,spam\n1,2,ham\n",    // every column constant
   };
   std::size_t loaded = 0;
   for (const char* text : texts) {
@@ -268,8 +269,8 @@ struct Shards {
 
 DatasetEntry config_entry(SharedDir& dir, const std::string& path_yaml) {
   const std::string config = dir.write(
-      "c.yaml", fmt::format("data: {{path: {}, missing: drop_rows, positive_label: spam}}\n",
-                            path_yaml));
+      "c.yaml",
+      fmt::format("data: {{path: {}, missing: drop_rows, positive_label: spam}}\n", path_yaml));
   return load_config(config, {}).datasets.front();
 }
 
@@ -278,8 +279,8 @@ TEST(DatasetShare, AListOrAGlobOfShardsIsTheirConcatenation) {
   SharedDir dir(comm);
   const Shards shards(dir);
   const Dataset whole = load_dataset(entry_for(shards.whole));
-  for (const std::string path : {"[shard_0.csv, shard_1.csv, shard_2.csv]", "'shard_?.csv'",
-                                 "'shard_[0-9].csv'"}) {
+  for (const std::string path :
+       {"[shard_0.csv, shard_1.csv, shard_2.csv]", "'shard_?.csv'", "'shard_[0-9].csv'"}) {
     SCOPED_TRACE(path);
     const DatasetEntry entry = config_entry(dir, path);
     ASSERT_EQ(entry.data.shards, shards.files);
