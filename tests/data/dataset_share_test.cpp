@@ -311,6 +311,34 @@ TEST(DatasetShare, AListOrAGlobOfShardsIsTheirConcatenation) {
   expect_shares_make_the_whole(comm, load_dataset_share(one, comm), load_dataset(one), "one");
 }
 
+TEST(DatasetShare, CategoricalAndSparseShardsAreTheirConcatenationInOneProcess) {
+  Communicator& comm = world_communicator();
+  SharedDir dir(comm);
+  const std::string header = "colour,x,label\n";
+  const std::string first = "red,1,spam\nblue,2,ham\n";
+  const std::string second = "green,3,spam\nred,0,ham\nblue,5,eggs\n";
+  dir.write("cat_0.csv", header + first);
+  dir.write("cat_1.csv", header + second);
+  dir.write("cat.csv", header + first + second);
+  for (const char* storage : {"sparse", "dense"}) {
+    SCOPED_TRACE(storage);
+    const std::string keys = fmt::format(", categorical: auto, storage: {}", storage);
+    const Dataset shards = load_dataset(config_entry(dir, "'cat_?.csv'" + keys));
+    const Dataset whole = load_dataset(config_entry(dir, "cat.csv" + keys));
+    EXPECT_EQ(shards.feature_names,
+              (std::vector<std::string>{"colour=red", "colour=blue", "colour=green", "x"}));
+    EXPECT_EQ(shards.feature_names, whole.feature_names);
+    EXPECT_EQ(shards.sparse_features.row_start, whole.sparse_features.row_start);
+    EXPECT_EQ(shards.sparse_features.column, whole.sparse_features.column);
+    EXPECT_EQ(bits(shards.sparse_features.value), bits(whole.sparse_features.value));
+    EXPECT_EQ(bits(shards.features.values), bits(whole.features.values));
+    EXPECT_EQ(bits(shards.center), bits(whole.center));
+    EXPECT_EQ(bits(shards.scale), bits(whole.scale));
+    EXPECT_EQ(shards.is_positive, whole.is_positive);
+    EXPECT_EQ(shards.line, (std::vector<std::size_t>{2, 3, 2, 3, 4}));
+  }
+}
+
 TEST(DatasetShare, AShardWithAnotherHeaderIsRefused) {
   Communicator& comm = world_communicator();
   SharedDir dir(comm);
