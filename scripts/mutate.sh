@@ -148,6 +148,12 @@ mutation sparse-transpose-product-uses-own-row-gradient src/model/linear_model.c
 - const double gr = g[r];
 + const double gr = g[r > begin ? r - 1 : r];
 
+mutation condition-range-center-at-low src/data/dataset.cpp
+# Dense columns are centred at their lowest value, not their midrange: stored values fall in
+# [0, 2] instead of [-1, 1].
+- dataset.center[j] = lowest / 2 + highest / 2;
++ dataset.center[j] = lowest;
+
 mutation libsvm-scan-bitmap-loses-high-bit src/data/dataset.cpp
 # The libsvm scan notes index 64 k + 63 as 64 k + 62.
 - seen[index / 64] |= std::uint64_t{1} << (index % 64);

@@ -5,6 +5,7 @@
 #include "aumtrain/config/config.hpp"
 
 #include <fmt/format.h>
+#include <glob.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -308,6 +309,36 @@ Value<DataConfig> features_value() {
           }};
 }
 
+/// data.path: one file or pattern, or a non-empty list of files.
+Value<DataConfig> data_path_value() {
+  return {"text or list of texts", "file paths or a glob pattern",
+          [](const Field& field, DataConfig& data) {
+            data.path_origin = field.where();
+            data.path_is_list = field.is_sequence();
+            data.shards.clear();
+            if (data.path_is_list) {
+              data.shards = field.as_string_list();
+              if (data.shards.empty()) field.fail("the list is empty; give at least one file");
+              for (const std::string& shard : data.shards) {
+                if (shard.empty()) field.fail("a file of the list is empty; give its path");
+              }
+              data.path = data.shards.front();
+              return;
+            }
+            data.path = field.as_string();
+            if (data.path.empty()) {
+              field.fail("it is empty; give the dataset file, e.g. datasets/sonar.csv");
+            }
+          },
+          [](YAML::Emitter& out, const DataConfig& data) {
+            if (data.path_is_list) {
+              out << YAML::Flow << data.shards;
+            } else {
+              out << data.path;
+            }
+          }};
+}
+
 Value<DataConfig> categorical_value() {
   return {"`auto` or list of names", "column names",
           [](const Field& field, DataConfig& data) {
@@ -327,9 +358,11 @@ Value<DataConfig> categorical_value() {
 const Keys<DataConfig>& data_keys() {
   static const Keys<DataConfig> keys = {
       {.name = "path",
-       .doc = "the dataset file; a relative path (also one given by `--set`) is taken from "
-              "the config file's folder",
-       .value = text(&DataConfig::path, "give the dataset file, e.g. datasets/sonar.csv"),
+       .doc = "the dataset file, or its CSV shards: a list of files or a glob pattern (`*`, "
+              "`?`, `[...]`; matches sorted by name), read one after the other, each with the "
+              "same header; a relative path (also one given by `--set`) is taken from the "
+              "config file's folder",
+       .value = data_path_value(),
        .required = "give the dataset file, e.g. datasets/sonar.csv"},
       {.name = "format",
        .doc = "`csv`: a header row, then one row per example; `libsvm` (svmlight): `label "
@@ -752,8 +785,26 @@ std::string from_folder(const std::string& path, const std::filesystem::path& fo
   return absolute.lexically_normal().string();
 }
 
+/// data.path made absolute from `folder`, and its shards: those of a list made absolute too,
+/// those of a pattern found (ConfigError when none matches).
+void resolve_data_path(DataConfig& data, const std::filesystem::path& folder) {
+  data.path = from_folder(data.path, folder);
+  if (data.path_is_list) {
+    for (std::string& shard : data.shards) shard = from_folder(shard, folder);
+    return;
+  }
+  data.shards.clear();
+  if (!is_glob_pattern(data.path)) return;
+  data.shards = glob_files(data.path);
+  if (data.shards.empty()) {
+    throw ConfigError(fmt::format("{}: no file matches the pattern '{}'; check the pattern",
+                                  data.path_origin.empty() ? "data.path" : data.path_origin,
+                                  data.path));
+  }
+}
+
 void resolve_relative_paths(ExperimentConfig& config, const std::filesystem::path& folder) {
-  for (DatasetEntry& entry : config.datasets) entry.data.path = from_folder(entry.data.path, folder);
+  for (DatasetEntry& entry : config.datasets) resolve_data_path(entry.data, folder);
   if (config.output.directory.empty()) config.output.directory = "runs/" + config.name;
   config.output.directory = from_folder(config.output.directory, folder);
 }
@@ -764,6 +815,22 @@ void fill_contextual_defaults(ExperimentConfig& config) {
 }
 
 }  // namespace
+
+bool is_glob_pattern(const std::string& path) {
+  return path.find_first_of("*?[") != std::string::npos;
+}
+
+std::vector<std::string> glob_files(const std::string& pattern) {
+  glob_t found{};
+  const int status = glob(pattern.c_str(), 0, nullptr, &found);
+  std::vector<std::string> files;
+  if (status == 0) {
+    for (std::size_t i = 0; i < found.gl_pathc; ++i) files.emplace_back(found.gl_pathv[i]);
+  }
+  globfree(&found);
+  std::sort(files.begin(), files.end());  // glob sorts by the locale; this is by bytes
+  return files;
+}
 
 std::string loss_display_name(const LossSpec& spec) {
   if (spec.name == "aum") return fmt::format("aum.{}", denominator_name(spec.denominator));
@@ -821,7 +888,10 @@ ExperimentConfig load_config(const std::string& path, const std::vector<std::str
 
 ExperimentConfig with_absolute_paths(ExperimentConfig config,
                                      const std::filesystem::path& output_directory) {
-  for (DatasetEntry& entry : config.datasets) entry.data.path = from_folder(entry.data.path, {});
+  for (DatasetEntry& entry : config.datasets) {
+    entry.data.path = from_folder(entry.data.path, {});
+    for (std::string& shard : entry.data.shards) shard = from_folder(shard, {});
+  }
   config.output.directory = from_folder(output_directory.string(), {});
   return config;
 }

@@ -56,9 +56,23 @@ CsvReader::CsvReader(std::string path, char delimiter)
   }
 }
 
+CsvReader::CsvReader(std::string path, char delimiter, ByteShare share, std::size_t first_line)
+    : input_(path, std::ios::binary),
+      path_(std::move(path)),
+      delimiter_(delimiter),
+      line_number_(first_line - 1),
+      position_(share.begin),
+      share_end_(share.end) {
+  if (!input_) {
+    throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path_));
+  }
+  input_.seekg(static_cast<std::streamoff>(share.begin));
+}
+
 bool CsvReader::read_line() {
   if (!std::getline(input_, line_)) return false;
   ++line_number_;
+  position_ += line_.size() + (input_.eof() ? 0 : 1);  // the line and its '\n'
   if (!line_.empty() && line_.back() == '\r') line_.pop_back();
   return true;
 }
@@ -71,11 +85,12 @@ bool CsvReader::next_record(std::vector<CsvField>& fields) {
   for (;;) {
     if (have_pending_line_) {
       have_pending_line_ = false;
-    } else if (!read_line()) {
+    } else if (position_ >= share_end_ || !read_line()) {
       return false;
     }
     if (line_.find_first_not_of(" \t") != std::string::npos) break;
   }
+  record_line_ = line_number_;
 
   const char delimiter = delimiter_;
   auto is_space = [delimiter](char c) { return (c == ' ' || c == '\t') && c != delimiter; };

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -15,6 +16,8 @@
 #include "aumtrain/data/libsvm.hpp"
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
+#include "aumtrain/core/threshold_sort.hpp"
+#include "dataset_loading.hpp"
 
 namespace aumtrain {
 namespace {
@@ -51,67 +54,13 @@ void check_memory(const std::string& path, std::size_t rows, std::size_t cols) {
 
 // Remembers the distinct label texts seen, for messages and the dataset summary.
 void note_label(Dataset& dataset, std::string_view label) {
-  if (dataset.label_values.size() > 64) return;
-  if (std::find(dataset.label_values.begin(), dataset.label_values.end(), label) ==
-      dataset.label_values.end()) {
-    dataset.label_values.emplace_back(label);
-  }
-}
-
-// Population mean and standard deviation of one column. Deviations from the mean are scaled by
-// the largest of them before squaring, so values near the limits of a double do not overflow;
-// if the mean itself overflows, the whole computation runs on values scaled by the largest one.
-std::pair<double, double> column_statistics(const FeatureMatrix& m, std::size_t j) {
-  if (m.rows == 0) return {0.0, 0.0};
-  const auto n = static_cast<double>(m.rows);
-  auto statistics = [&](double unit) -> std::pair<double, double> {
-    double sum = 0;
-    for (std::size_t i = 0; i < m.rows; ++i) sum += m.row(i)[j] / unit;
-    const double mean = sum / n;
-    double largest = 0;
-    for (std::size_t i = 0; i < m.rows; ++i) largest = std::max(largest, std::abs(m.row(i)[j] / unit - mean));
-    if (largest == 0 || !std::isfinite(largest)) return {mean * unit, largest * unit};
-    double squares = 0;
-    for (std::size_t i = 0; i < m.rows; ++i) {
-      const double d = (m.row(i)[j] / unit - mean) / largest;
-      squares += d * d;
-    }
-    return {mean * unit, std::sqrt(squares / n) * largest * unit};
-  };
-  const auto direct = statistics(1.0);
-  if (std::isfinite(direct.first) && std::isfinite(direct.second)) return direct;
-  double largest = 0;
-  for (std::size_t i = 0; i < m.rows; ++i) largest = std::max(largest, std::abs(m.row(i)[j]));
-  return statistics(largest);
+  loading::note_label(dataset.label_values, label);
 }
 
 void check_classes(const Dataset& dataset, const DatasetEntry& entry,
                    const std::string& label_column) {
-  const std::string& path = entry.data.path;
-  if (dataset.size() == 0) {
-    if (dataset.dropped_rows > 0) {
-      throw DataError(fmt::format("{}: all {} data rows have missing values and were dropped; "
-                                  "fill the missing values or leave those columns out",
-                                  path, dataset.dropped_rows));
-    }
-    throw DataError(fmt::format("{}: the file has a header but no data rows", path));
-  }
-  const std::size_t positives = dataset.positive_count();
-  std::vector<std::string> shown(dataset.label_values.begin(),
-                                 dataset.label_values.begin() +
-                                     std::min(dataset.label_values.size(), kMaxLabelValuesShown));
-  if (positives == 0) {
-    throw DataError(fmt::format(
-        "data.positive_label: '{}' never occurs in {} of {}; the labels there are {}; set "
-        "data.positive_label to one of them",
-        entry.data.positive_label, label_column, path, quoted_list(shown)));
-  }
-  if (positives == dataset.size()) {
-    throw DataError(fmt::format(
-        "{}: all {} are positive (label {} = '{}'), so there is only one class; "
-        "binary classification needs both: check data.label and data.positive_label",
-        path, count_noun(dataset.size(), "row"), label_column, entry.data.positive_label));
-  }
+  loading::check_class_counts(entry, label_column, dataset.size(), dataset.dropped_rows,
+                              dataset.positive_count(), dataset.label_values);
 }
 
 [[noreturn]] void throw_all_constant(const std::string& path) {
@@ -124,27 +73,17 @@ void check_classes(const Dataset& dataset, const DatasetEntry& entry,
 void number_rows(Dataset& dataset) {
   dataset.row_id.resize(dataset.size());
   for (std::size_t i = 0; i < dataset.size(); ++i) dataset.row_id[i] = static_cast<std::uint32_t>(i);
+  dataset.total_rows = dataset.size();
+  dataset.first_row = 0;
 }
 
 void condition_and_check_classes(Dataset& dataset, const DatasetEntry& entry,
                                  const std::string& label_column) {
-  const std::string& path = entry.data.path;
   check_classes(dataset, entry, label_column);
   FeatureMatrix& m = dataset.features;
-  dataset.center.assign(m.cols, 0.0);
-  dataset.scale.assign(m.cols, 1.0);
-  std::size_t constant = 0;
-  for (std::size_t j = 0; j < m.cols; ++j) {
-    const auto [mean, sd] = column_statistics(m, j);
-    dataset.center[j] = mean;
-    dataset.scale[j] = sd > 0 && std::isfinite(sd) ? sd : 1.0;
-    constant += !(sd > 0);
-  }
-  if (constant == m.cols) throw_all_constant(path);
-  for (std::size_t i = 0; i < m.rows; ++i) {
-    double* row = m.row(i);
-    for (std::size_t j = 0; j < m.cols; ++j) row[j] = (row[j] - dataset.center[j]) / dataset.scale[j];
-  }
+  std::vector<std::uint64_t> low, high;
+  loading::column_range_keys(m, low, high);
+  loading::condition_by_range(dataset, low, high, entry.data.path);
   number_rows(dataset);
 }
 
@@ -369,58 +308,55 @@ bool keep_labelled_row(Dataset& dataset, const CsvReader& reader,
   return true;
 }
 
-// A CSV's header: its column names, the label's column and the chosen feature columns.
-struct CsvLayout {
-  std::vector<std::string> names;
-  std::size_t label_index = 0;
-  std::vector<std::size_t> columns;
-};
+using loading::CsvLayout;
 
 CsvLayout read_csv_layout(const DataConfig& config, CsvReader& reader) {
-  CsvLayout layout;
-  layout.names = read_header_names(reader);
-  layout.label_index = label_column_index(config, layout.names, reader.delimiter());
-  layout.columns = choose_features(config, layout.names, layout.label_index);
-  return layout;
+  return loading::csv_layout(config, read_header_names(reader), reader.delimiter());
 }
 
 // An empty dataset for a CSV whose header `reader` has read.
 Dataset csv_dataset(const DatasetEntry& entry, const CsvReader& reader, const CsvLayout& layout) {
-  Dataset dataset = dataset_with_features(entry, layout.names, layout.columns);
-  dataset.settings.delimiter = reader.delimiter();
-  dataset.settings.label_column = layout.names[layout.label_index];
-  return dataset;
+  return loading::csv_dataset(entry, reader.delimiter(), layout);
+}
+
+// Newlines in the files, plus one each: at least their number of records.
+std::size_t count_lines(const std::vector<std::string>& files) {
+  std::size_t lines = 0;
+  for (const std::string& file : files) lines += count_lines(file);
+  return lines;
+}
+
+// Calls read(reader) on a reader past the header of each shard in turn, the first shard's
+// reader being `first` (whose header was read already); every further shard's header must be
+// the first's.
+template <class Read>
+void for_each_shard(const DataConfig& config, CsvReader& first,
+                    const std::vector<std::string>& names, Read&& read) {
+  const std::vector<std::string> files = loading::data_files(config);
+  read(first);
+  for (std::size_t s = 1; s < files.size(); ++s) {
+    CsvReader reader(files[s], first.delimiter());
+    loading::check_shard_header(reader, names);
+    read(reader);
+  }
 }
 
 Dataset load_csv(const DatasetEntry& entry) {
   const DataConfig& config = entry.data;
-  CsvReader reader(config.path, config.delimiter);
-  const CsvLayout layout = read_csv_layout(config, reader);
-  const auto& [names, label_index, columns] = layout;
-  Dataset dataset = csv_dataset(entry, reader, layout);
+  const std::vector<std::string> files = loading::data_files(config);
+  CsvReader first(files.front(), config.delimiter);
+  const CsvLayout layout = read_csv_layout(config, first);
+  Dataset dataset = csv_dataset(entry, first, layout);
   FeatureMatrix& m = dataset.features;
-  const std::size_t max_rows = count_lines(config.path);
+  const std::size_t max_rows = count_lines(files);
   check_memory(config.path, max_rows, m.cols);
   m.values.reserve(max_rows * m.cols);
   dataset.is_positive.reserve(max_rows);
   dataset.line.reserve(max_rows);
-
-  const PositiveLabel positive(config.positive_label);
-  const std::string label_column = "column '" + names[label_index] + "'";
-  const bool drop_missing = config.missing == MissingPolicy::drop_rows;
-  std::vector<CsvField> fields;
-  std::vector<double> row(m.cols);
-  while (reader.next_record(fields)) {
-    check_field_count(reader, fields, names.size());
-    const bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
-    if (!keep_labelled_row(dataset, reader, fields, label_index, label_column, drop_missing,
-                           complete, positive)) {
-      continue;
-    }
-    m.values.insert(m.values.end(), row.begin(), row.end());
-    ++m.rows;
-  }
-  condition_and_check_classes(dataset, entry, label_column);
+  for_each_shard(config, first, layout.names, [&](CsvReader& reader) {
+    loading::read_dense_records(reader, config, layout, dataset);
+  });
+  condition_and_check_classes(dataset, entry, "column '" + layout.names[layout.label_index] + "'");
   return dataset;
 }
 
@@ -621,18 +557,20 @@ std::vector<std::uint8_t> categorical_flags(const DataConfig& config,
                                             std::size_t label_index) {
   std::vector<std::uint8_t> flags(columns.size(), 0);
   if (config.categorical_auto) {
-    CsvReader reader(config.path, config.delimiter);
-    read_header_names(reader);
+    CsvReader first(loading::data_files(config).front(), config.delimiter);
+    read_header_names(first);
     std::vector<CsvField> fields;
     double value = 0;
-    while (reader.next_record(fields)) {
-      if (fields.size() != names.size()) continue;  // the reading pass reports it
-      for (std::size_t k = 0; k < columns.size(); ++k) {
-        if (!flags[k] && parse_number(fields[columns[k]].text, value) == NumberParse::not_a_number) {
-          flags[k] = 1;
+    for_each_shard(config, first, names, [&](CsvReader& reader) {
+      while (reader.next_record(fields)) {
+        if (fields.size() != names.size()) continue;  // the reading pass reports it
+        for (std::size_t k = 0; k < columns.size(); ++k) {
+          if (!flags[k] && parse_number(fields[columns[k]].text, value) == NumberParse::not_a_number) {
+            flags[k] = 1;
+          }
         }
       }
-    }
+    });
     return flags;
   }
   for (const std::string& name : config.categorical) {
@@ -769,15 +707,19 @@ bool read_sparse_cells(const CsvReader& reader, const std::vector<CsvField>& fie
 // per level.
 Dataset load_csv_sparse(const DatasetEntry& entry, const std::vector<std::uint8_t>& categorical) {
   const DataConfig& config = entry.data;
-  CsvReader reader(config.path, config.delimiter);
-  const CsvLayout layout = read_csv_layout(config, reader);
+  const std::vector<std::string> files = loading::data_files(config);
+  CsvReader first(files.front(), config.delimiter);
+  const CsvLayout layout = read_csv_layout(config, first);
   const auto& [names, label_index, columns] = layout;
-  Dataset dataset = csv_dataset(entry, reader, layout);
+  Dataset dataset = csv_dataset(entry, first, layout);
   dataset.features.cols = 0;
   dataset.sparse = true;
-  const std::size_t max_rows = count_lines(config.path);
+  const std::size_t max_rows = count_lines(files);
   std::error_code no_size;
-  const std::size_t bytes = std::filesystem::file_size(config.path, no_size);
+  std::size_t bytes = 0;
+  for (const std::string& file : files) {
+    if (!no_size) bytes += std::filesystem::file_size(file, no_size);
+  }
   // A cell takes at least a byte and its delimiter, so the nonzeros are at most half the bytes.
   const std::size_t max_cells = std::min(max_rows * columns.size(), no_size ? max_rows * columns.size() : bytes / 2 + 1);
   SparseFeatureMatrix& m = dataset.sparse_features;
@@ -790,22 +732,24 @@ Dataset load_csv_sparse(const DatasetEntry& entry, const std::vector<std::uint8_
   LevelTable levels(columns.size());
   std::vector<CsvField> fields;
   std::vector<PendingCell> cells;
-  while (reader.next_record(fields)) {
-    check_field_count(reader, fields, names.size());
-    const bool complete =
-        read_sparse_cells(reader, fields, columns, names, categorical, config.missing, cells);
-    if (!keep_labelled_row(dataset, reader, fields, label_index, label_column,
-                           config.missing == MissingPolicy::drop_rows, complete, positive)) {
-      continue;
+  for_each_shard(config, first, names, [&](CsvReader& reader) {
+    while (reader.next_record(fields)) {
+      check_field_count(reader, fields, names.size());
+      const bool complete =
+          read_sparse_cells(reader, fields, columns, names, categorical, config.missing, cells);
+      if (!keep_labelled_row(dataset, reader, fields, label_index, label_column,
+                             config.missing == MissingPolicy::drop_rows, complete, positive)) {
+        continue;
+      }
+      for (const PendingCell& cell : cells) {
+        m.column.push_back(categorical[cell.k] ? levels.provisional(cell.k, cell.level, config.path)
+                                               : static_cast<std::int32_t>(cell.k));
+        m.value.push_back(cell.value);
+      }
+      m.row_start.push_back(static_cast<std::int64_t>(m.value.size()));
+      ++m.rows;
     }
-    for (const PendingCell& cell : cells) {
-      m.column.push_back(categorical[cell.k] ? levels.provisional(cell.k, cell.level, config.path)
-                                             : static_cast<std::int32_t>(cell.k));
-      m.value.push_back(cell.value);
-    }
-    m.row_start.push_back(static_cast<std::int64_t>(m.value.size()));
-    ++m.rows;
-  }
+  });
   m.column.shrink_to_fit();
   m.value.shrink_to_fit();
   levels.encode(names, columns, categorical, dataset);
@@ -840,7 +784,7 @@ Dataset load_csv_any(const DatasetEntry& entry) {
   if (!wants_categorical && config.storage != FeatureStorage::sparse) return load_csv(entry);
   std::vector<std::uint8_t> categorical;
   {
-    CsvReader reader(config.path, config.delimiter);
+    CsvReader reader(loading::data_files(config).front(), config.delimiter);
     const CsvLayout layout = read_csv_layout(config, reader);
     categorical = categorical_flags(config, layout.names, layout.columns, layout.label_index);
   }
@@ -910,13 +854,162 @@ Dataset load_dataset(const DatasetEntry& entry) {
       throw ConfigError("data.categorical: a libsvm file has only numeric features; remove "
                         "data.categorical");
     }
+    if (!entry.data.shards.empty()) {
+      throw ConfigError(fmt::format("data.path: '{}' names several files, and shards are read "
+                                    "for CSV only; give one libsvm file",
+                                    entry.data.path));
+    }
     dataset = entry.data.storage == FeatureStorage::dense ? load_libsvm(entry)
                                                           : load_libsvm_sparse(entry);
   } else {
     dataset = load_csv_any(entry);
   }
-  dataset.fingerprint = fingerprint_file(entry.data.path);
+  dataset.fingerprint = fingerprint_file(loading::data_files(entry.data).front());
+  dataset.fingerprint.shards = entry.data.shards;
   return dataset;
 }
+
+namespace loading {
+
+std::vector<std::string> data_files(const DataConfig& config) {
+  if (config.shards.empty()) return {config.path};
+  return config.shards;
+}
+
+CsvLayout csv_layout(const DataConfig& config, std::vector<std::string> names, char delimiter) {
+  CsvLayout layout;
+  layout.names = std::move(names);
+  layout.label_index = label_column_index(config, layout.names, delimiter);
+  layout.columns = choose_features(config, layout.names, layout.label_index);
+  return layout;
+}
+
+void check_shard_header(CsvReader& reader, const std::vector<std::string>& names) {
+  std::vector<CsvField> fields;
+  if (!reader.next_record(fields)) {
+    throw DataError(fmt::format("{}:1: the shard is empty; every shard starts with the header "
+                                "of the first ({} columns)",
+                                reader.path(), names.size()));
+  }
+  const std::size_t header_line = fields.front().line;
+  for (std::size_t j = 0; j < std::max(fields.size(), names.size()); ++j) {
+    if (j < fields.size() && j < names.size() && fields[j].text == names[j]) continue;
+    const std::string found = j < fields.size() ? fmt::format("'{}'", fields[j].text) : "nothing";
+    const std::string wanted = j < names.size() ? fmt::format("'{}'", names[j]) : "nothing";
+    throw DataError(fmt::format(
+        "{}:{}: this shard's header differs from the first shard's: column {} is {} where the "
+        "first has {}; every shard needs the same header",
+        reader.path(), header_line, j + 1, found, wanted));
+  }
+}
+
+Dataset csv_dataset(const DatasetEntry& entry, char delimiter, const CsvLayout& layout) {
+  Dataset dataset = dataset_with_features(entry, layout.names, layout.columns);
+  dataset.settings.delimiter = delimiter;
+  dataset.settings.label_column = layout.names[layout.label_index];
+  return dataset;
+}
+
+void read_dense_records(CsvReader& reader, const DataConfig& config, const CsvLayout& layout,
+                        Dataset& dataset) {
+  const auto& [names, label_index, columns] = layout;
+  FeatureMatrix& m = dataset.features;
+  const PositiveLabel positive(config.positive_label);
+  const std::string label_column = "column '" + names[label_index] + "'";
+  const bool drop_missing = config.missing == MissingPolicy::drop_rows;
+  std::vector<CsvField> fields;
+  std::vector<double> row(m.cols);
+  while (reader.next_record(fields)) {
+    check_field_count(reader, fields, names.size());
+    const bool complete = read_feature_cells(reader, fields, columns, names, drop_missing, row);
+    if (!keep_labelled_row(dataset, reader, fields, label_index, label_column, drop_missing,
+                           complete, positive)) {
+      continue;
+    }
+    m.values.insert(m.values.end(), row.begin(), row.end());
+    ++m.rows;
+  }
+}
+
+void check_dense_memory(const std::string& path, std::size_t rows, std::size_t cols) {
+  check_memory(path, rows, cols);
+}
+
+void check_class_counts(const DatasetEntry& entry, const std::string& label_column,
+                        std::size_t rows, std::size_t dropped_rows, std::size_t positives,
+                        const std::vector<std::string>& label_values) {
+  const std::string& path = entry.data.path;
+  if (rows == 0) {
+    if (dropped_rows > 0) {
+      throw DataError(fmt::format("{}: all {} data rows have missing values and were dropped; "
+                                  "fill the missing values or leave those columns out",
+                                  path, dropped_rows));
+    }
+    throw DataError(fmt::format("{}: the file has a header but no data rows", path));
+  }
+  std::vector<std::string> shown(label_values.begin(),
+                                 label_values.begin() +
+                                     std::min(label_values.size(), kMaxLabelValuesShown));
+  if (positives == 0) {
+    throw DataError(fmt::format(
+        "data.positive_label: '{}' never occurs in {} of {}; the labels there are {}; set "
+        "data.positive_label to one of them",
+        entry.data.positive_label, label_column, path, quoted_list(shown)));
+  }
+  if (positives == rows) {
+    throw DataError(fmt::format(
+        "{}: all {} are positive (label {} = '{}'), so there is only one class; "
+        "binary classification needs both: check data.label and data.positive_label",
+        path, count_noun(rows, "row"), label_column, entry.data.positive_label));
+  }
+}
+
+void note_label(std::vector<std::string>& label_values, std::string_view label) {
+  if (label_values.size() > 64) return;
+  if (std::find(label_values.begin(), label_values.end(), label) == label_values.end()) {
+    label_values.emplace_back(label);
+  }
+}
+
+void column_range_keys(const FeatureMatrix& m, std::vector<std::uint64_t>& low,
+                       std::vector<std::uint64_t>& high) {
+  low.assign(m.cols, threshold_key(std::numeric_limits<double>::infinity()));
+  high.assign(m.cols, threshold_key(-std::numeric_limits<double>::infinity()));
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    const double* row = m.row(i);
+    for (std::size_t j = 0; j < m.cols; ++j) {
+      const std::uint64_t key = threshold_key(row[j]);
+      low[j] = std::min(low[j], key);
+      high[j] = std::max(high[j], key);
+    }
+  }
+}
+
+// The midrange and half-range depend on the column's extremes alone, which are exact over any
+// division of the rows among ranks, whereas a mean or a standard deviation is a sum whose bits
+// depend on the order of its terms. Halving each extreme first keeps both finite for any
+// finite values. A constant column gets center = its value and scale 1, so it is stored as 0.
+void condition_by_range(Dataset& dataset, const std::vector<std::uint64_t>& low,
+                        const std::vector<std::uint64_t>& high, const std::string& path) {
+  FeatureMatrix& m = dataset.features;
+  dataset.center.assign(m.cols, 0.0);
+  dataset.scale.assign(m.cols, 1.0);
+  std::size_t constant = 0;
+  for (std::size_t j = 0; j < m.cols; ++j) {
+    const double lowest = key_threshold(low[j]);
+    const double highest = key_threshold(high[j]);
+    const double half_range = highest / 2 - lowest / 2;
+    dataset.center[j] = lowest / 2 + highest / 2;
+    dataset.scale[j] = half_range > 0 && std::isfinite(half_range) ? half_range : 1.0;
+    constant += !(half_range > 0);
+  }
+  if (constant == m.cols) throw_all_constant(path);
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    double* row = m.row(i);
+    for (std::size_t j = 0; j < m.cols; ++j) row[j] = (row[j] - dataset.center[j]) / dataset.scale[j];
+  }
+}
+
+}  // namespace loading
 
 }  // namespace aumtrain

@@ -55,7 +55,7 @@ FileFingerprint fingerprint_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(fmt::format("{}: cannot open the file for reading; check the path", path));
   Sha256 digest;
-  FileFingerprint fingerprint{path, 0, ""};
+  FileFingerprint fingerprint{path, 0, "", {}};
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));

@@ -267,6 +267,8 @@ std::string model_file_json(const ModelFile& m) {
   j["training_data"] = {{"path", m.training_data.path},
                         {"bytes", m.training_data.bytes},
                         {"sha256", m.training_data.sha256}};
+  // A dataset of shards: the size and digest above are the first shard's; all are listed.
+  if (!m.training_data.shards.empty()) j["training_data"]["shards"] = m.training_data.shards;
   j["data"] = {
       {"format", format_name(m.data.format)},
       {"delimiter", csv ? OrderedJson(std::string(1, m.data.delimiter)) : OrderedJson(nullptr)},
@@ -382,6 +384,9 @@ void read_provenance(const ModelJsonReader& reader, ModelFile& m) {
   m.training_data.path = reader.text("training_data.path");
   m.training_data.bytes = reader.count("training_data.bytes");
   m.training_data.sha256 = reader.text("training_data.sha256");
+  if (reader.at("training_data").contains("shards")) {
+    m.training_data.shards = reader.texts("training_data.shards");
+  }
   const std::string& digest = m.training_data.sha256;
   if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
     reader.fail("training_data.sha256", "expected 64 lowercase hexadecimal digits");

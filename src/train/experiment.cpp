@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -13,6 +14,7 @@
 #include "aumtrain/core/errors.hpp"
 #include "aumtrain/core/text_format.hpp"
 #include "aumtrain/core/communicator.hpp"
+#include "aumtrain/data/dataset_share.hpp"
 #include "aumtrain/train/run_record_codec.hpp"
 
 namespace aumtrain {

@@ -158,6 +158,45 @@ TEST(Config, WithAbsolutePathsRecordsTheRunDirectoryActuallyUsed) {
   EXPECT_EQ(to_yaml(again), to_yaml(recorded));
 }
 
+TEST(Config, DataPathNamesShardsByAListOrAPattern) {
+  testing::TempDir dir;
+  for (const char* name : {"p_2.csv", "p_1.csv", "p_10.csv", "q.csv"}) dir.write(name, "a,y\n");
+  const std::string folder = dir.path().string() + "/";
+  const ExperimentConfig list =
+      load_config(dir.write("l.yaml", "data: {path: [q.csv, p_1.csv]}\n"), {});
+  const DataConfig& listed = list.datasets[0].data;
+  EXPECT_TRUE(listed.path_is_list);
+  EXPECT_EQ(listed.path, folder + "q.csv");
+  EXPECT_EQ(listed.shards, (std::vector<std::string>{folder + "q.csv", folder + "p_1.csv"}));
+  const ExperimentConfig glob = load_config(dir.write("g.yaml", "data: {path: 'p_*.csv'}\n"), {});
+  const DataConfig& globbed = glob.datasets[0].data;
+  EXPECT_FALSE(globbed.path_is_list);
+  EXPECT_EQ(globbed.path, folder + "p_*.csv");
+  EXPECT_EQ(globbed.shards, (std::vector<std::string>{folder + "p_1.csv", folder + "p_10.csv",
+                                                      folder + "p_2.csv"}));
+  const ExperimentConfig one = load_config(dir.write("o.yaml", "data: {path: q.csv}\n"), {});
+  EXPECT_TRUE(one.datasets[0].data.shards.empty());
+  // The YAML writes a list back as the list and a pattern as the pattern.
+  for (const ExperimentConfig* c : {&list, &glob, &one}) {
+    const ExperimentConfig again = load_config(dir.write("again.yaml", to_yaml(*c)), {});
+    EXPECT_EQ(to_yaml(again), to_yaml(*c));
+    EXPECT_EQ(again.datasets[0].data.shards, c->datasets[0].data.shards);
+  }
+  EXPECT_NE(to_yaml(list).find("path: [" + folder + "q.csv, " + folder + "p_1.csv]"),
+            std::string::npos)
+      << to_yaml(list);
+  EXPECT_EQ(config_error_of("data: {path: []}\n"),
+            "FILE:1:14: data.path: the list is empty; give at least one file");
+  const std::string none = dir.write("n.yaml", "data: {path: 'none_*.csv'}\n");
+  try {
+    load_config(none, {});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()), none + ":1:14: data.path: no file matches the pattern '" +
+                                             folder + "none_*.csv'; check the pattern");
+  }
+}
+
 TEST(Config, ResolvedYamlReadsBackTheSame) {
   testing::TempDir dir;
   const ExperimentConfig c = load_config(dir.write("c.yaml", kValid), {});
@@ -529,7 +568,7 @@ TEST(Config, ReferenceShowsEveryKeyWithTheDefaultOfItsStruct) {
            "| `test` | number | `0.25` | strictly between 0 and 1 |",
            "| `directory` | text | `runs/<name>` beside the config file | not empty |",
            "| `log_every` | whole number or null | `null` | >= 1 |",
-           "| `path` | text | required |",
+           "| `path` | text or list of texts | required |",
            "| `positive_label` | text | `\"1\"` |",
            "| `patience` | whole number or null | `null` | >= 1 |",
        }) {

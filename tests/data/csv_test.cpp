@@ -95,6 +95,38 @@ TEST(CsvReader, TextAfterClosingQuoteIsLocated) {
   }
 }
 
+TEST(CsvReader, AShareReadsTheRecordsThatStartInItsBytesWithTheirLines) {
+  testing::TempDir dir;
+  // Lines: 1 "h" (2 bytes), 2 "a,1" (4), 3 blank (2), 4 "b,2" (5: CRLF), 5 "c,3" (3, no '\n').
+  const std::string path = dir.write("s.csv", "h\na,1\n\r\nb,2\r\nc,3");
+  CsvReader reader(path, ',', ByteShare{2, 13}, 2);
+  std::vector<CsvField> fields;
+  std::vector<std::pair<std::string, std::size_t>> read;
+  while (reader.next_record(fields)) read.emplace_back(std::string(fields[0].text), fields[0].line);
+  EXPECT_EQ(read, (std::vector<std::pair<std::string, std::size_t>>{{"a", 2}, {"b", 4}}));
+  EXPECT_EQ(reader.position(), 13u);
+  EXPECT_FALSE(reader.ran_past_share());
+  CsvReader last(path, ',', ByteShare{13, 16}, 5);
+  ASSERT_TRUE(last.next_record(fields));
+  EXPECT_EQ(fields[1].text, "3");
+  EXPECT_EQ(last.location(fields[1]).to_string(), path + ":5:3");
+  EXPECT_FALSE(last.next_record(fields));
+  EXPECT_EQ(last.position(), 16u);
+}
+
+TEST(CsvReader, AShareReadsARecordWithALineEndInAQuotedFieldToItsEnd) {
+  testing::TempDir dir;
+  const std::string path = dir.write("q.csv", "a,\"x\ny\"\nb,2\n");  // record 1 on lines 1-2
+  CsvReader reader(path, ',', ByteShare{0, 5}, 1);  // the share ends after "a,\"x\n"
+  std::vector<CsvField> fields;
+  ASSERT_TRUE(reader.next_record(fields));
+  EXPECT_EQ(fields[1].text, "x\ny");
+  EXPECT_EQ(reader.record_line(), 1u);
+  EXPECT_EQ(reader.last_line(), 2u);
+  EXPECT_TRUE(reader.ran_past_share());
+  EXPECT_FALSE(reader.next_record(fields));
+}
+
 TEST(CsvReader, MissingFileIsADataError) {
   EXPECT_THROW(CsvReader("/nonexistent/file.csv"), DataError);
 }

@@ -48,7 +48,36 @@ TEST(Dataset, ReadsEachDelimiterWithTheLastColumnAsLabel) {
   }
 }
 
-TEST(Dataset, StoredFeaturesAreConditionedWithWholeFileStatistics) {
+TEST(Dataset, StoredFeaturesAreConditionedByTheRangeOfTheirColumn) {
+  // Column a: 1, 2, 3, 10: low 1, high 10, center 5.5, scale 4.5. Column b is constant: its
+  // center is its value, its scale 1, and it is stored as 0.
+  testing::TempDir dir;
+  const Dataset d =
+      load_dataset(entry_for(dir.write("d.csv", "a,b,y\n1,-7,1\n2,-7,0\n3,-7,1\n10,-7,0\n")));
+  EXPECT_EQ(d.center, (std::vector<double>{5.5, -7.0}));
+  EXPECT_EQ(d.scale, (std::vector<double>{4.5, 1.0}));
+  const double a[] = {1, 2, 3, 10};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(d.features.row(i)[0], (a[i] - 5.5) / 4.5) << "row " << i;
+    EXPECT_EQ(d.features.row(i)[1], 0.0) << "row " << i;
+  }
+  EXPECT_EQ(d.features.row(0)[0], -1.0);
+  EXPECT_EQ(d.features.row(3)[0], 1.0);
+  EXPECT_EQ(d.total_rows, 4u);
+  EXPECT_EQ(d.first_row, 0u);
+}
+
+TEST(Dataset, ConditioningByRangeStaysFiniteNearTheLargestDoubles) {
+  // (low + high) / 2 would overflow here; low / 2 + high / 2 does not.
+  testing::TempDir dir;
+  const Dataset d = load_dataset(entry_for(dir.write("d.csv", "a,y\n1e308,1\n1.5e308,0\n")));
+  EXPECT_EQ(d.center[0], 1e308 / 2 + 1.5e308 / 2);
+  EXPECT_EQ(d.scale[0], 1.5e308 / 2 - 1e308 / 2);
+  EXPECT_EQ(d.features.row(0)[0], -1.0);
+  EXPECT_EQ(d.features.row(1)[0], 1.0);
+}
+
+TEST(Dataset, ConditioningTakesALargeOffsetOut) {
   testing::TempDir dir;
   const Dataset d = load_dataset(entry_for(dir.write("d.csv", "a,y\n1000001,1\n1000003,0\n")));
   EXPECT_DOUBLE_EQ(d.center[0], 1000002.0);

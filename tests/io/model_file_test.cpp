@@ -30,7 +30,7 @@ Selection example_selection() {
   s.threshold = {0.125, 3, 4};
   s.data_settings = {DataFormat::csv, ';', "class", "yes", {"id"}, MissingPolicy::drop_rows, {}};
   s.label_values = {"yes", "no", "maybe"};
-  s.training_data = {"data/toy.csv", 1234, std::string(64, 'a')};
+  s.training_data = {"data/toy.csv", 1234, std::string(64, 'a'), {}};
   return s;
 }
 
@@ -73,6 +73,21 @@ TEST(ModelFile, ReadsBackTheSameModel) {
   EXPECT_EQ(json["format"], "aumtrain-model");
   EXPECT_EQ(json["format_version"], 2);
   EXPECT_EQ(json["data"]["delimiter"], ";");
+}
+
+TEST(ModelFile, ADatasetOfShardsListsThemAll) {
+  Selection s = example_selection();
+  s.training_data.shards = {"data/toy.csv", "data/toy_2.csv"};
+  const ModelFile written = model_file_of(s);
+  const std::string text = model_file_json(written);
+  EXPECT_NE(text.find("\"shards\""), std::string::npos);
+  const ModelFile read = parse_model_file(text, "m.json");
+  EXPECT_EQ(read.training_data.path, "data/toy.csv");
+  EXPECT_EQ(read.training_data.shards, s.training_data.shards);
+  EXPECT_EQ(model_file_json(read), text);
+  // One file: no shards key, as before.
+  EXPECT_EQ(model_file_json(model_file_of(example_selection())).find("\"shards\""),
+            std::string::npos);
 }
 
 TEST(ModelFile, LibsvmModelsHaveNoDelimiterOrLabelColumn) {

@@ -31,8 +31,17 @@ enum class ParallelMode { automatic, data, runs };
 
 /// `data:` — one dataset file and how to read it.
 struct DataConfig {
-  std::string path;                      ///< absolute: load_config reads a relative path from
-                                         ///< the config file's folder
+  /// One file, or a glob pattern of shard files; for a YAML list of shards, its first file.
+  /// Absolute: load_config reads a relative path from the config file's folder.
+  std::string path;
+  /// The shard files, in order and absolute, when data.path is a YAML list (as listed) or a
+  /// glob pattern (its matches, sorted by name); empty when it names one file. A dataset of
+  /// several CSV shards is their rows, shard after shard (each has the same header).
+  std::vector<std::string> shards;
+  bool path_is_list = false;             ///< data.path was a YAML list; to_yaml writes it back
+  /// Where data.path was given ("file:line:column: data.path", or the --set argument), for the
+  /// message about a pattern that matches no file. Not a key of its own.
+  std::string path_origin;
   DataFormat format = DataFormat::csv;   ///< csv | libsvm
   char delimiter = 0;                    ///< 0: detect (auto); or ',', ';', '\t'
   std::string label;                     ///< label column; empty: the last column
@@ -132,6 +141,12 @@ struct ExperimentConfig {
 /// from the config file's folder. Errors throw ConfigError naming the file, line and column (or the --set
 /// that gave the value) and the full key path; unknown keys list the valid ones.
 ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
+
+/// Whether a data.path is a glob pattern: it has `*`, `?` or `[`.
+bool is_glob_pattern(const std::string& path);
+
+/// The files matching a glob pattern (glob(3)), sorted; empty when none does.
+std::vector<std::string> glob_files(const std::string& pattern);
 
 /// The configuration with every default filled in, as YAML that load_config reads back.
 std::string to_yaml(const ExperimentConfig& config);

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aumtrain/core/errors.hpp"
+#include "aumtrain/data/file_shares.hpp"
 
 namespace aumtrain {
 
@@ -27,12 +29,28 @@ class CsvReader {
   /// opened.
   explicit CsvReader(std::string path, char delimiter = 0);
 
+  /// Opens `path` to read only the records that start in `share` (a range of line starts, as
+  /// line_aligned_share() gives them), numbering lines from `first_line`, the line that starts
+  /// at share.begin: one reader's part of a file whose header another reader read. There is no
+  /// header, byte-order mark or delimiter detection: `delimiter` is the header's. A record
+  /// whose quoted field holds a line end is read to its end, also past share.end
+  /// (ran_past_share() then says so).
+  CsvReader(std::string path, char delimiter, ByteShare share, std::size_t first_line);
+
   /// Reads the next record into `fields` (views valid until the next call). Blank lines are
   /// skipped. Returns false at the end of the file. Throws DataError, with the position, for an
   /// unterminated quote or text after a closing quote.
   bool next_record(std::vector<CsvField>& fields);
 
   char delimiter() const noexcept { return delimiter_; }
+  /// The byte after the last line read (after the header, once it is read).
+  std::uint64_t position() const noexcept { return position_; }
+  /// The line last read: where the last record read ends.
+  std::size_t last_line() const noexcept { return line_number_; }
+  /// The line the last record read starts on.
+  std::size_t record_line() const noexcept { return record_line_; }
+  /// Whether the last record read ends past the end of the share it was to read.
+  bool ran_past_share() const noexcept { return position_ > share_end_; }
   const std::string& path() const noexcept { return path_; }
   /// "file:line:column" of a field of the current record.
   SourceLocation location(const CsvField& field) const {
@@ -47,6 +65,9 @@ class CsvReader {
   char delimiter_;
   std::string line_;
   std::size_t line_number_ = 0;
+  std::size_t record_line_ = 0;
+  std::uint64_t position_ = 0;  // bytes of the file consumed by the lines read
+  std::uint64_t share_end_ = UINT64_MAX;  // no record starts at or after this byte
   bool have_pending_line_ = false;
   std::string storage_;  // texts of the current record's fields
   struct Span {

@@ -79,11 +79,14 @@ inline constexpr std::size_t kDroppedLinesKept = 5;
 
 struct Dataset {
   std::string name;
-  std::string source;  ///< the file it was read from
+  std::string source;  ///< the file it was read from: data.path (for shards, the pattern or first file)
   std::vector<std::string> feature_names;
-  /// Features conditioned with whole-file statistics, (x - center) / scale per column, so that
-  /// the later standardisation with subtrain statistics subtracts nothing large. Raw values
-  /// are center + scale * stored. Dense storage only (rows and cols 0 for sparse).
+  /// Features conditioned by each column's range over every row of the dataset: center =
+  /// low / 2 + high / 2, scale = high / 2 - low / 2 (1 for a constant column), stored = (x -
+  /// center) / scale in [-1, 1], so that the later standardisation with subtrain statistics
+  /// subtracts nothing large. The extremes do not depend on the order of the rows, so ranks
+  /// that each read part of the file condition to the same bits. Raw values are center +
+  /// scale * stored. Dense storage only (rows and cols 0 for sparse).
   FeatureMatrix features;
   /// Sparse storage: the same, with center 0 so that no zero is filled in.
   bool sparse = false;
@@ -92,17 +95,23 @@ struct Dataset {
   std::vector<double> center;
   std::vector<double> scale;
   std::vector<std::uint8_t> is_positive;
-  /// For each matrix row, its position when loaded (0, 1, ...). The split stage reorders the
-  /// rows in place and keeps this in step, so a split depends only on the file and the seed.
+  /// For each matrix row, its position when loaded (0, 1, ...) among the rows of the whole
+  /// dataset (of every rank, with load_dataset_share). The split stage reorders the rows in
+  /// place and keeps this in step, so a split depends only on the file and the seed.
   std::vector<std::uint32_t> row_id;
+  std::size_t total_rows = 0;  ///< rows of the whole dataset: size(), or every rank's together
+  std::size_t first_row = 0;   ///< the whole dataset's row id of this rank's first row (0)
   /// For each matrix row, the line of the file it starts on (1-based, as an editor counts: in a
   /// CSV the header is line 1; comment and blank lines count). Kept in step with row_id.
   std::vector<std::size_t> line;
   std::size_t dropped_rows = 0;  ///< rows with missing values, under missing: drop_rows
   std::vector<std::size_t> first_dropped_lines;  ///< lines of the first kDroppedLinesKept of them
   std::vector<std::string> label_values;  ///< distinct label texts, in order of appearance
+                                          ///< in the whole dataset (the first 65)
   DataReadSettings settings;              ///< how the file was read
-  FileFingerprint fingerprint;            ///< the file's size and SHA-256 when it was read
+  /// The file's size and SHA-256 when it was read; for shards, those of the first shard, with
+  /// every shard file listed in fingerprint.shards.
+  FileFingerprint fingerprint;
 
   std::size_t size() const noexcept { return is_positive.size(); }
   std::size_t feature_count() const noexcept { return feature_names.size(); }
@@ -115,7 +124,9 @@ struct Dataset {
 /// are): unreadable file, no data rows, unknown or duplicate columns, a row
 /// with the wrong number of fields, a non-numeric or non-finite feature, missing values (unless
 /// missing: drop_rows), a positive_label that never occurs, a single class, no features left,
-/// or more data than the memory that is available.
+/// or more data than the memory that is available. Shards (DataConfig::shards) are read as one
+/// dataset, shard after shard: each must have the first one's header (DataError naming the
+/// shard's file:line otherwise), and each row keeps its own file and line in messages.
 Dataset load_dataset(const DatasetEntry& entry);
 
 /// Bytes of memory the system can still give this process (MemAvailable), or 0 if unknown.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aumtrain {
 
@@ -12,6 +13,9 @@ struct FileFingerprint {
   std::string path;         ///< as it was given
   std::uint64_t bytes = 0;  ///< the file's size
   std::string sha256;       ///< 64 lowercase hexadecimal digits
+  /// A dataset of several shard files: all of them, in order, the first being `path` (whose
+  /// size and digest these are, to keep the check simple); empty for one file.
+  std::vector<std::string> shards;
 };
 
 /// Reads the whole file once. Throws DataError when it cannot be opened or read.
