@@ -135,8 +135,9 @@ void write_configs(const fs::path& staging, const std::vector<ExperimentConfig>&
 }
 
 void log_dataset(const Dataset& d) {
-  spdlog::info("{}: {} ({} positive), {}{}, from {}", d.name, count_noun(d.size(), "row"),
-               d.positive_count(), count_noun(d.feature_count(), "feature"),
+  // total_rows and total_positives count every rank's rows when each rank holds a share.
+  spdlog::info("{}: {} ({} positive), {}{}, from {}", d.name, count_noun(d.total_rows, "row"),
+               d.total_positives, count_noun(d.feature_count(), "feature"),
                d.sparse ? fmt::format(" stored sparse ({})",
                                       count_noun(d.sparse_features.nonzeros(), "nonzero"))
                         : "",

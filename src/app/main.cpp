@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
 
   // Under mpirun every rank parses the same command line; rank 0 alone says what is wrong with
   // it, or prints the help.
-  const Communicator& world = world_communicator();
+  Communicator& world = world_communicator();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -82,12 +82,22 @@ int main(int argc, char** argv) {
     return chosen->run();
   } catch (const Error& error) {
     // Several ranks end with the same error (Communicator::check names the rank it came from):
-    // rank 0 says it once.
-    if (world.rank() == 0) spdlog::error("{}", error.what());
+    // rank 0 says it once. An error that this rank met alone, outside a collective check (a
+    // write that failed on rank 0, say), ends every rank, so that none waits for this one.
+    const bool every_rank = world.size() == 1 || dynamic_cast<const RankError*>(&error) != nullptr;
+    if (world.rank() == 0 || !every_rank) spdlog::error("{}", error.what());
+    if (!every_rank) {
+      spdlog::shutdown();
+      world.abort(static_cast<int>(error.exit_code()));
+    }
     return static_cast<int>(error.exit_code());
   } catch (const std::exception& error) {
     spdlog::error("internal error: {}; please report it with the command that caused it",
                   error.what());
+    if (world.size() > 1) {
+      spdlog::shutdown();
+      world.abort(1);
+    }
     return 1;
   }
 }

@@ -74,6 +74,7 @@ void number_rows(Dataset& dataset) {
   dataset.row_id.resize(dataset.size());
   for (std::size_t i = 0; i < dataset.size(); ++i) dataset.row_id[i] = static_cast<std::uint32_t>(i);
   dataset.total_rows = dataset.size();
+  dataset.total_positives = dataset.positive_count();
   dataset.first_row = 0;
 }
 

@@ -203,6 +203,7 @@ void combine_rows(Communicator& comm, const DatasetEntry& entry, const loading::
   dataset.first_row = comm.exscan_sum(dataset.size());
   dataset.total_rows = totals[0];
   dataset.dropped_rows = totals[1];
+  dataset.total_positives = totals[2];
   dataset.label_values = gather_label_values(comm, dataset.label_values);
   const std::vector<std::uint64_t> lines(dataset.first_dropped_lines.begin(),
                                          dataset.first_dropped_lines.end());

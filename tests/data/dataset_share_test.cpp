@@ -200,10 +200,11 @@ TEST(DatasetShare, TheClassChecksCountEveryRanksRows) {
       "a,b,label\n1,2,spam\n1,4,ham\n1,6,spam\n1,8,ham\n",    // a constant column is fine
       "a,b,label\n1,2,spam\n1,2,ham\n1,2,spam\n1,2,ham\n",    // every column constant
   };
-  std::size_t loaded = 0;
+  std::size_t loaded = 0, written = 0;
   for (const char* text : texts) {
     SCOPED_TRACE(text);
-    const DatasetEntry entry = entry_for(dir.write("classes.csv", text));
+    // A file per case: rank 0 rewriting one could truncate it under a rank still reading it.
+    const DatasetEntry entry = entry_for(dir.write(fmt::format("classes{}.csv", written++), text));
     const auto [single, single_code] = error_of([&] { load_dataset(entry); });
     loaded += single.empty();
     const auto [message, code] = error_of([&] { load_dataset_share(entry, comm); });
@@ -267,9 +268,12 @@ struct Shards {
   }
 };
 
+// Each config gets a file of its own: rank 0 rewriting one file could truncate it under a rank
+// still reading it.
 DatasetEntry config_entry(SharedDir& dir, const std::string& path_yaml) {
+  static int configs = 0;
   const std::string config = dir.write(
-      "c.yaml",
+      fmt::format("c{}.yaml", configs++),
       fmt::format("data: {{path: {}, missing: drop_rows, positive_label: spam}}\n", path_yaml));
   return load_config(config, {}).datasets.front();
 }

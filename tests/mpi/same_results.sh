@@ -14,7 +14,7 @@ cd "$work"
   --seed 5 --output data.csv
 cat > config.yaml <<YAML
 data: {path: data.csv, label: label}
-split: {seeds: [1, 2], positive_fractions: [null, 0.1]}
+split: {seeds: [1, 2], positive_fraction: [null, 0.1]}
 train:
   losses: [aum, {name: aum, denominator: count}, logistic, logistic_balanced]
   optimizers:

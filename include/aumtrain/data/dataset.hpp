@@ -101,6 +101,7 @@ struct Dataset {
   std::vector<std::uint32_t> row_id;
   std::size_t total_rows = 0;  ///< rows of the whole dataset: size(), or every rank's together
   std::size_t first_row = 0;   ///< the whole dataset's row id of this rank's first row (0)
+  std::size_t total_positives = 0;  ///< positive rows of the whole dataset
   /// For each matrix row, the line of the file it starts on (1-based, as an editor counts: in a
   /// CSV the header is line 1; comment and blank lines count). Kept in step with row_id.
   std::vector<std::size_t> line;
