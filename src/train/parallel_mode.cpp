@@ -16,16 +16,22 @@ namespace aumtrain {
 ParallelMode choose_parallel_mode(ParallelMode asked, int ranks, const MemoryOutlook& outlook) {
   if (ranks <= 1) return ParallelMode::runs;
   if (asked != ParallelMode::automatic) return asked;
-  if (outlook.available_bytes == 0) return ParallelMode::runs;
+  if (outlook.available_bytes == 0 || !outlook.every_dataset_spreads) return ParallelMode::runs;
   const double share = static_cast<double>(outlook.available_bytes) /
                        static_cast<double>(std::max(1, outlook.ranks_on_host));
   return outlook.largest_dataset_bytes > share / 4 ? ParallelMode::data : ParallelMode::runs;
 }
 
 double estimated_memory_bytes(const DataConfig& data) {
-  std::error_code error;
-  const std::uintmax_t bytes = std::filesystem::file_size(data.path, error);
-  return error ? 0.0 : 2.0 * static_cast<double>(bytes);
+  const std::vector<std::string> files =
+      data.shards.empty() ? std::vector<std::string>{data.path} : data.shards;
+  double bytes = 0;
+  for (const std::string& file : files) {
+    std::error_code error;
+    const std::uintmax_t size = std::filesystem::file_size(file, error);
+    if (!error) bytes += 2.0 * static_cast<double>(size);
+  }
+  return bytes;
 }
 
 ParallelMode asked_parallel_mode(const std::vector<ExperimentConfig>& configs) {
@@ -67,6 +73,11 @@ ParallelMode resolve_parallel_mode(const std::vector<ExperimentConfig>& configs,
       for (const DatasetEntry& entry : config.datasets) {
         outlook.largest_dataset_bytes =
             std::max(outlook.largest_dataset_bytes, estimated_memory_bytes(entry.data));
+        const DataConfig& data = entry.data;
+        outlook.every_dataset_spreads =
+            outlook.every_dataset_spreads && data.format == DataFormat::csv &&
+            data.storage != FeatureStorage::sparse && data.categorical.empty() &&
+            !data.categorical_auto;
       }
     }
     outlook.available_bytes = available_memory_bytes();

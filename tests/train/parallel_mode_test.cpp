@@ -43,6 +43,8 @@ TEST(ParallelMode, TheRuleWithInjectedNumbers) {
       {"auto, ranks on other hosts do not share the memory", ParallelMode::automatic, 64,
        {gib, 16 * kGiB, 1}, ParallelMode::runs},
       {"auto, small data", ParallelMode::automatic, 2, {1e6, 8 * kGiB, 2}, ParallelMode::runs},
+      {"auto, large data that cannot be spread (libsvm, sparse, categorical)",
+       ParallelMode::automatic, 4, {gib + 1, 16 * kGiB, 4, false}, ParallelMode::runs},
       {"auto, available memory unknown", ParallelMode::automatic, 2, {100 * gib, 0, 2},
        ParallelMode::runs},
       {"auto, no ranks on the host given", ParallelMode::automatic, 2, {gib + 1, 4 * kGiB, 0},
