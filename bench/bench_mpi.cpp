@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
                iterations);
     fmt::print(
         "per iteration: X w {:.4f} s, AUM exchange and walk {:.4f} s, X^T g and its tree "
-        "{:.4f} s (of which the tree, the allreduce part, {:.4f} s); AUM bytes sent by the "
+        "{:.4f} s (of which the tree, the allreduce part, {:.6f} s); AUM bytes sent by the "
         "busiest rank {}; X^T g tree bytes sent per rank at most {}\n",
         products / iterations, exchange / iterations, reduction / iterations, tree / iterations,
         max_bytes, tree_bytes);
