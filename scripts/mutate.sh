@@ -118,6 +118,11 @@ mutation split-subsamples-test-too src/data/split.cpp
 - for (std::uint8_t set = 0; set < 2; ++set) {
 + for (std::uint8_t set = 0; set < 3; ++set) {
 
+mutation split-test-cut-one-late src/data/split.cpp
+# The cut in key order that ends the test set falls one row late: test takes one row too many.
+- const KeyCut test_cut = cut_at(communicator, keys[label], test, class_size[label]);
++ const KeyCut test_cut = cut_at(communicator, keys[label], test + 1, class_size[label]);
+
 mutation split-validation-of-all src/data/split.cpp
 # Validation takes its fraction of the whole class rather than of what test leaves.
 - static_cast<std::size_t>(std::llround(config.validation * (n - static_cast<double>(test))));
