@@ -16,7 +16,7 @@ cat > config.yaml <<YAML
 data: {path: data.csv, label: label}
 split: {seeds: [1, 2], positive_fraction: [null, 0.1]}
 train:
-  losses: [aum, {name: aum, denominator: count}, logistic, logistic_balanced]
+  losses: [aum, {name: aum, denominator: count}, logistic, logistic_balanced, squared_hinge_all_pairs]
   optimizers:
     - {name: constant, step_sizes: [0.1, 1], max_iterations: 15}
     - {name: line_search, max_iterations: 6}

@@ -99,7 +99,9 @@ TEST(DistributedTraining, EveryRankCountGivesTheOneProcessRunToTheBit) {
 
   const Case cases[] = {{"aum", "constant"},      {"aum", "line_search"},
                         {"logistic", "constant"}, {"logistic", "line_search"},
-                        {"logistic_balanced", "line_search"}};
+                        {"logistic_balanced", "line_search"},
+                        {"squared_hinge_all_pairs", "constant"},
+                        {"squared_hinge_all_pairs", "line_search"}};
   for (const std::optional<double> positive_fraction : {std::optional<double>{}, std::optional{0.1}}) {
     Dataset one = whole;
     const PreparedSplit split = prepare_split(one, config, 3, positive_fraction);

@@ -18,9 +18,25 @@ double SquaredHingeAllPairsLoss::value_and_gradient(std::span<const double> scor
                                                     const BinaryTargets& targets,
                                                     std::span<double> gradient) {
   loss_detail::check_sizes("squared_hinge_all_pairs", scores, targets, gradient);
-  if (targets.spread.communicator) {
-    throw ConfigError("squared_hinge_all_pairs is not spread over processes yet; use "
-                      "train.parallel: runs, or leave this loss out of train.losses");
+  if (Communicator* communicator = targets.spread.communicator) {
+    // A set spread over ranks: every rank gathers every score and label (9 bytes per example),
+    // computes the loss of them all as one process does, and keeps its own derivatives.
+    std::vector<std::size_t> counts;
+    const std::vector<double> all_scores = communicator->allgatherv(scores, counts);
+    std::size_t first = 0;
+    for (int r = 0; r < communicator->rank(); ++r) first += counts[static_cast<std::size_t>(r)];
+    std::vector<std::uint8_t> flags =
+        communicator->allgatherv(std::span<const std::uint8_t>(targets.is_positive), counts);
+    std::vector<double> weights;
+    if (!targets.weight.empty()) {
+      weights = communicator->allgatherv(std::span<const double>(targets.weight), counts);
+    }
+    const BinaryTargets all = make_binary_targets_from_flags(std::move(flags), std::move(weights));
+    std::vector<double> all_gradient(all_scores.size());
+    const double value = value_and_gradient(all_scores, all, all_gradient);
+    std::copy_n(all_gradient.begin() + static_cast<std::ptrdiff_t>(first), gradient.size(),
+                gradient.begin());
+    return value;
   }
   loss_detail::require_both_classes("squared_hinge_all_pairs", targets);
   const std::size_t n = scores.size();
