@@ -711,7 +711,11 @@ Dataset load_csv_sparse(const DatasetEntry& entry, const std::vector<std::uint8_
   const std::vector<std::string> files = loading::data_files(config);
   CsvReader first(files.front(), config.delimiter);
   const CsvLayout layout = read_csv_layout(config, first);
-  const auto& [names, label_index, columns] = layout;
+  // Plain references, not a structured binding: the shard lambda below uses them, and clang
+  // before 16 does not let a lambda capture a structured binding.
+  const std::vector<std::string>& names = layout.names;
+  const std::size_t label_index = layout.label_index;
+  const std::vector<std::size_t>& columns = layout.columns;
   Dataset dataset = csv_dataset(entry, first, layout);
   dataset.features.cols = 0;
   dataset.sparse = true;
