@@ -23,6 +23,7 @@
 #include "aumtrain/model/decision_threshold.hpp"
 #include "commands.hpp"
 #include "model_scoring.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace fs = std::filesystem;
@@ -192,8 +193,8 @@ int run_evaluate(const ModelDataOptions& options) {
                         "error_curves.png/.svg (with their gnuplot scripts)\n",
                         options.output);
   }
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::run_failed);
+  print_results(text, directory ? options.output : std::string());
+  return 0;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "aumtrain/io/run_directory.hpp"
 #include "commands.hpp"
 #include "model_scoring.hpp"
+#include "print_results.hpp"
 
 namespace aumtrain::app {
 namespace {
@@ -29,11 +30,7 @@ class PredictionSink {
   }
   void finish() {
     flush();
-    if (file_) {
-      file_->commit();
-    } else if (std::fflush(stdout) != 0) {
-      throw RunError("cannot write the predictions to standard output");
-    }
+    if (file_) file_->commit();
   }
 
  private:
@@ -41,7 +38,7 @@ class PredictionSink {
     if (file_) {
       file_->write(pending_);
     } else {
-      std::fwrite(pending_.data(), 1, pending_.size(), stdout);
+      print_results(pending_);  // written and flushed, or a RunError saying why not
     }
     pending_.clear();
   }
