@@ -616,10 +616,11 @@ const Keys<TrainConfig>& train_keys() {
       {.name = "parallel",
        .doc = "how the ranks of `mpirun -np P aumtrain train|compare` share the work: `runs` "
               "deals each split's runs out to the ranks, each rank loading all of the data; "
-              "`data` spreads each dataset's rows over the ranks (not available yet); `auto`: "
-              "`data` when the largest dataset (about twice its file's bytes in memory) exceeds "
-              "a quarter of the available memory divided by the ranks on the host, else `runs`. "
-              "No effect on one process or on any result",
+              "`data` spreads each dataset's rows over the ranks, each rank reading only its "
+              "share (dense numeric CSV); `auto`: `data` when the largest dataset (about twice "
+              "its file's bytes in memory) exceeds a quarter of the available memory divided by "
+              "the ranks on the host and every dataset is dense numeric CSV, else `runs`. No "
+              "effect on one process or on any result",
        .value = choice(&TrainConfig::parallel, kParallelModes)},
   };
   return keys;
