@@ -20,9 +20,10 @@ int main(int argc, char** argv) {
   CLI::App cli{"aumtrain: train linear scoring models on AUM, the Area Under the Min of false "
                "positive and false negative rates, and compare them with other losses."};
   cli.require_subcommand(1);
-  cli.footer("Under mpirun -np P, train and compare share each split's runs among the P ranks "
-             "(config key train.parallel) with the results of one process; the other commands "
-             "run as one process and refuse several ranks.");
+  cli.footer("Under mpirun -np P, train and compare share the work among the P ranks, dealing "
+             "runs out or spreading each dataset's rows (config key train.parallel), with the "
+             "results of one process; the other commands run as one process and refuse several "
+             "ranks.");
   cli.fallthrough();  // -q and -v also work after the command
   bool quiet = false;
   bool verbose = false;
