@@ -130,7 +130,23 @@ void condition_sparse_and_check_classes(Dataset& dataset, const DatasetEntry& en
     }
   }
   if (constant == m.cols) throw_all_constant(entry.data.path);
-  for (std::size_t k = 0; k < m.nonzeros(); ++k) m.value[k] /= dataset.scale[static_cast<std::size_t>(m.column[k])];
+  // A value far below its column's spread (1e-300 beside 1e300) can underflow to 0 once
+  // scaled: it is then a zero like any other, and leaves the nonzeros.
+  std::size_t kept = 0, k = 0;
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    const auto end = static_cast<std::size_t>(m.row_start[i + 1]);
+    m.row_start[i] = static_cast<std::int64_t>(kept);
+    for (; k < end; ++k) {
+      const double z = m.value[k] / dataset.scale[static_cast<std::size_t>(m.column[k])];
+      if (z == 0) continue;
+      m.value[kept] = z;
+      m.column[kept] = m.column[k];
+      ++kept;
+    }
+  }
+  m.row_start[m.rows] = static_cast<std::int64_t>(kept);
+  m.value.resize(kept);
+  m.column.resize(kept);
   number_rows(dataset);
 }
 

@@ -70,6 +70,20 @@ TEST(SparseDataset, ReadsCommentsQidAndBothLabelStyles) {
   EXPECT_EQ(with_qid.qid_lines, 3u);
 }
 
+TEST(SparseDataset, AValueThatUnderflowsOnceScaledLeavesTheNonzeros) {
+  testing::TempDir dir;
+  // Column 4 holds 1e-300 and 1e300: scaled by the column's spread (about 5e299), 1e-300 is 0.
+  const Dataset d = load_dataset(libsvm_entry(
+      dir.write("d.svm", "1 2:0.5 7:2\n0 qid:1\n1 4:1e-300\n0 4:1e300\n1 2:1 4:2e300\n"),
+      FeatureStorage::sparse));
+  const SparseFeatureMatrix& m = d.sparse_features;
+  EXPECT_EQ(m.row_start, (std::vector<std::int64_t>{0, 2, 2, 2, 3, 5}));
+  EXPECT_EQ(m.nonzeros(), 5u);
+  for (const double value : m.value) {
+    EXPECT_TRUE(std::isfinite(value) && value != 0) << value;
+  }
+}
+
 TEST(SparseDataset, ZeroBasedIndexIsAnErrorAtItsPlace) {
   testing::TempDir dir;
   const std::string path = dir.write("z.svm", "1 1:1\n0 0:2 3:1\n");
