@@ -288,11 +288,20 @@ void map_features(const Dataset& dataset, const SplitConfig& config, PreparedSpl
   std::vector<std::size_t> constant_columns;
   split.feature_map = make_feature_map(dataset, split.subtrain.begin, split.subtrain.end,
                                        config.standardize, constant_columns, subtrain_blocks);
-  if (constant_columns.size() == dataset.feature_count()) {
-    throw DataError(fmt::format(
-        "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
-        "examples; check the feature columns (data.features, data.exclude)",
-        dataset.name, split.seed));
+  // Over ranks every rank finds this alike, and the collective check ends them all with one
+  // message (rather than each rank ending on its own).
+  auto require_a_varying_feature = [&] {
+    if (constant_columns.size() == dataset.feature_count()) {
+      throw DataError(fmt::format(
+          "{}, seed {}: every feature is constant on the subtrain set, so no model can rank its "
+          "examples; check the feature columns (data.features, data.exclude)",
+          dataset.name, split.seed));
+    }
+  };
+  if (subtrain_blocks) {
+    subtrain_blocks->communicator->collectively(require_a_varying_feature);
+  } else {
+    require_a_varying_feature();
   }
   // Levels of categorical columns that subtrain lacks are expected, and said apart.
   std::vector<std::uint8_t> is_level(dataset.feature_count(), 0);
@@ -546,7 +555,10 @@ SharedSplit prepare_shared_split(const Dataset& share, const SplitConfig& config
   SetMembership& membership = shared.membership;
   split.positive_fraction_reached = membership.positive_fraction_reached;
   split.warnings = membership.warnings;
-  require_two_of_each_class(membership, share.name, seed, positive_fraction);
+  // Every rank finds this alike, from the counts over every rank: the collective check ends
+  // them all with one message.
+  communicator.collectively(
+      [&] { require_two_of_each_class(membership, share.name, seed, positive_fraction); });
 
   Dataset& rows = shared.rows;
   rows.name = share.name;

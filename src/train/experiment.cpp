@@ -86,22 +86,28 @@ struct Plan {
   Dataset dataset;
 };
 
-// Loads every dataset and checks every split and every loss and optimizer first, so that a data
-// or configuration problem stops the experiment before any training time is spent.
-std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
-                             const ExperimentEvents& events) {
+// Throws ConfigError for a loss or optimizer that cannot be made.
+void check_losses_and_optimizers(const std::vector<ExperimentConfig>& configs) {
   for (const auto& config : configs) {
     for (const auto& spec : config.train.losses) make_loss(spec);
     for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
   }
+}
+
+// Loads every dataset (`load(entry)`) and checks every split (`split_of(dataset, config, seed,
+// positive fraction)`, a PreparedSplit) first, so that a data problem stops the experiment
+// before any training time is spent (after check_losses_and_optimizers(), for the same reason).
+template <class Load, class SplitOf>
+std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
+                             const ExperimentEvents& events, Load&& load, SplitOf&& split_of) {
   std::vector<Plan> plans;
   for (const ExperimentConfig& config : configs) {
     for (const DatasetEntry& entry : config.datasets) {
-      Plan plan{&config, load_dataset(entry)};
+      Plan plan{&config, load(entry)};
       if (events.dataset_loaded) events.dataset_loaded(plan.dataset);
       for (const auto& positive_fraction : config.split.positive_fractions) {
         for (const std::uint64_t seed : config.split.seeds) {
-          const PreparedSplit split = prepare_split(plan.dataset, config.split, seed, positive_fraction);
+          const PreparedSplit split = split_of(plan.dataset, config, seed, positive_fraction);
           if (events.warning) {
             for (const auto& warning : split.warnings) events.warning(warning);
           }
@@ -115,6 +121,38 @@ std::vector<Plan> load_plans(const std::vector<ExperimentConfig>& configs,
   }
   return plans;
 }
+
+// What both ways of running an experiment share: the communicator (one process when none is
+// given), the events this rank fires (rank 0 fires them, the others none), the threads of each
+// rank, and the outcome with the time since the start.
+class ExperimentRun {
+ public:
+  ExperimentRun(const ExperimentOptions& options, const ExperimentEvents& events)
+      : communicator(options.communicator ? *options.communicator : alone_),
+        reported(communicator.rank() == 0 ? events : no_events_),
+        threads(options.threads > 0
+                    ? options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {}
+  ExperimentRun(const ExperimentRun&) = delete;
+  ExperimentRun& operator=(const ExperimentRun&) = delete;
+
+  ExperimentOutcome finish(bool interrupted) {
+    outcome.interrupted = interrupted;
+    outcome.seconds = seconds_since(start_);
+    return std::move(outcome);
+  }
+
+ private:  // declared first: the public references below are bound to them
+  Clock::time_point start_ = Clock::now();
+  SingleProcessCommunicator alone_;
+  ExperimentEvents no_events_;
+
+ public:
+  Communicator& communicator;
+  const ExperimentEvents& reported;
+  const int threads;
+  ExperimentOutcome outcome;
+};
 
 // One seed's split of a dataset, with the settings of its runs.
 struct SplitRuns {
@@ -377,52 +415,27 @@ std::pair<Dataset, PreparedSplit> gathered_split_rows(const Dataset& share, cons
 ExperimentOutcome run_data_parallel_experiment(const std::vector<ExperimentConfig>& configs,
                                                const ExperimentOptions& options,
                                                const ExperimentEvents& events) {
-  const auto start = Clock::now();
-  SingleProcessCommunicator alone;
-  Communicator& communicator = options.communicator ? *options.communicator : alone;
-  static const ExperimentEvents kNoEvents;
-  const ExperimentEvents& reported = communicator.rank() == 0 ? events : kNoEvents;
-  const int threads =
-      options.threads > 0 ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  // Every share read and every split checked before any run starts, as in one process.
-  std::vector<Plan> plans;
-  communicator.collectively([&] {
-    for (const auto& config : configs) {
-      for (const auto& spec : config.train.losses) make_loss(spec);
-      for (const auto& spec : config.train.optimizers) optimizer_maker(spec.name);
-    }
-  });
-  for (const ExperimentConfig& config : configs) {
-    for (const DatasetEntry& entry : config.datasets) {
-      Plan plan{&config, load_dataset_share(entry, communicator)};
-      if (reported.dataset_loaded) reported.dataset_loaded(plan.dataset);
-      for (const auto& positive_fraction : config.split.positive_fractions) {
-        for (const std::uint64_t seed : config.split.seeds) {
-          const SharedSplit shared = prepare_shared_split(plan.dataset, config.split, seed,
-                                                          positive_fraction, communicator);
-          if (reported.warning) {
-            for (const auto& warning : shared.split.warnings) reported.warning(warning);
-          }
-          if (reported.note) {
-            for (const auto& note : shared.split.notes) reported.note(note);
-          }
-        }
-      }
-      plans.push_back(std::move(plan));
-    }
-  }
-  ExperimentOutcome outcome;
-  auto finish = [&](bool interrupted) {
-    outcome.interrupted = interrupted;
-    outcome.seconds = seconds_since(start);
-    return outcome;
-  };
+  ExperimentRun run(options, events);
+  Communicator& communicator = run.communicator;
+  const ExperimentEvents& reported = run.reported;
+  // Every share read and every split checked before any run starts, as in one process. Each
+  // step is collective and checks its own errors (load_dataset_share, prepare_shared_split), so
+  // nothing here is wrapped whole: a rank that failed alone inside one would wait in the outer
+  // check while the others wait in the next step.
+  communicator.collectively([&] { check_losses_and_optimizers(configs); });
+  std::vector<Plan> plans = load_plans(
+      configs, reported,
+      [&](const DatasetEntry& entry) { return load_dataset_share(entry, communicator); },
+      [&](Dataset& share, const ExperimentConfig& config, std::uint64_t seed,
+          std::optional<double> positive_fraction) {
+        return prepare_shared_split(share, config.split, seed, positive_fraction, communicator)
+            .split;
+      });
   for (Plan& plan : plans) {
     const ExperimentConfig& config = *plan.config;
     for (const auto& positive_fraction : config.split.positive_fractions) {
       for (const std::uint64_t seed : config.split.seeds) {
-        if (communicator.any(options.stop && options.stop->load())) return finish(true);
+        if (communicator.any(options.stop && options.stop->load())) return run.finish(true);
         const SharedSplit shared =
             prepare_shared_split(plan.dataset, config.split, seed, positive_fraction, communicator);
         {
@@ -435,16 +448,16 @@ ExperimentOutcome run_data_parallel_experiment(const std::vector<ExperimentConfi
         const auto group_start = Clock::now();
         // Every rank runs every job together; selection is collective too (the decision
         // threshold gathers the subtrain scores), and rank 0 reports.
-        const GroupRuns runs = run_local_jobs(group, threads, options, reported, communicator);
+        const GroupRuns runs = run_local_jobs(group, run.threads, options, reported, communicator);
         const std::vector<Selection> done = report_group(group, runs, reported, group_start);
         if (communicator.rank() == 0) {
-          outcome.selections.insert(outcome.selections.end(), done.begin(), done.end());
+          run.outcome.selections.insert(run.outcome.selections.end(), done.begin(), done.end());
         }
-        if (communicator.any(cut_short(group, runs, communicator))) return finish(true);
+        if (communicator.any(cut_short(group, runs, communicator))) return run.finish(true);
       }
     }
   }
-  return finish(false);
+  return run.finish(false);
 }
 
 std::string describe(const RunKey& key) {
@@ -480,27 +493,24 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
   if (options.parallel == ParallelMode::data) {
     return run_data_parallel_experiment(configs, options, events);
   }
-  const auto start = Clock::now();
-  SingleProcessCommunicator alone;
-  Communicator& communicator = options.communicator ? *options.communicator : alone;
-  static const ExperimentEvents kNoEvents;
-  const ExperimentEvents& reported = communicator.rank() == 0 ? events : kNoEvents;
-  const int threads =
-      options.threads > 0 ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  ExperimentRun run(options, events);
+  Communicator& communicator = run.communicator;
+  const ExperimentEvents& reported = run.reported;
   std::vector<Plan> plans;
-  communicator.collectively([&] { plans = load_plans(configs, reported); });
-  ExperimentOutcome outcome;
-  auto finish = [&](bool interrupted) {
-    outcome.interrupted = interrupted;
-    outcome.seconds = seconds_since(start);
-    return outcome;
-  };
+  communicator.collectively([&] {
+    check_losses_and_optimizers(configs);
+    plans = load_plans(
+        configs, reported, [](const DatasetEntry& entry) { return load_dataset(entry); },
+        [](Dataset& dataset, const ExperimentConfig& config, std::uint64_t seed,
+           std::optional<double> positive_fraction) {
+          return prepare_split(dataset, config.split, seed, positive_fraction);
+        });
+  });
   for (Plan& plan : plans) {
     const ExperimentConfig& config = *plan.config;
     for (const auto& positive_fraction : config.split.positive_fractions) {
       for (const std::uint64_t seed : config.split.seeds) {
-        if (communicator.any(options.stop && options.stop->load())) return finish(true);
+        if (communicator.any(options.stop && options.stop->load())) return run.finish(true);
         std::optional<PreparedSplit> split;
         std::optional<SplitRuns> group;
         GroupRuns runs;
@@ -511,19 +521,19 @@ ExperimentOutcome run_experiment(const std::vector<ExperimentConfig>& configs,
           group.emplace(SplitRuns{&config, &plan.dataset, &*split,
                                   training_data_of(plan.dataset, *split), positive_fraction, seed});
           group_start = Clock::now();
-          runs = run_local_jobs(*group, threads, options, reported, communicator);
+          runs = run_local_jobs(*group, run.threads, options, reported, communicator);
         });
         if (communicator.size() > 1) gather_runs(communicator, runs);
         communicator.collectively([&] {
           if (communicator.rank() != 0) return;
           const std::vector<Selection> done = report_group(*group, runs, reported, group_start);
-          outcome.selections.insert(outcome.selections.end(), done.begin(), done.end());
+          run.outcome.selections.insert(run.outcome.selections.end(), done.begin(), done.end());
         });
-        if (communicator.any(cut_short(*group, runs, communicator))) return finish(true);
+        if (communicator.any(cut_short(*group, runs, communicator))) return run.finish(true);
       }
     }
   }
-  return finish(false);
+  return run.finish(false);
 }
 
 }  // namespace aumtrain

@@ -10,24 +10,42 @@ aumtrain=$1 mpiexec=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
+fail() { echo "faults: $*"; echo "--- stdout"; cat bad.out; echo "--- stderr"; cat bad.err; exit 1; }
+# A data-parallel `train` of DATA on RANKS ranks that must stop: its exit code goes into $code,
+# what it prints into bad.out and bad.err, and it must leave exactly one error line and no
+# output folder (OUT) or staging folder.
+#   stopped RANKS DATA OUT
+stopped() {
+  config=${2%.csv}.yaml  # the dataset is named after its config
+  cat > "$config" <<YAML
+data: {path: $2, label: label}
+train: {parallel: data, losses: [aum], optimizers: [{name: constant, step_sizes: [0.1], max_iterations: 5}]}
+output: {directory: $3, plots: false}
+YAML
+  set +e
+  "$mpiexec" -np "$1" --oversubscribe "$aumtrain" -q train "$config" > bad.out 2> bad.err
+  code=$?
+  set -e
+  [ "$(grep -c 'error' bad.err)" = 1 ] || fail "$2: not exactly one error line"
+  [ ! -e "$3" ] || fail "$3 was written"
+  [ -z "$(find . -maxdepth 1 -name '*.partial*')" ] || fail "$2: a staging folder was left"
+}
+
 "$aumtrain" -q make-data --rows 3000 --features 4 --positive-fraction 0.3 --seed 2 --output data.csv
 # Line 2901 (the header is line 1) lies in the last of three ranks' shares.
 awk -F, -v OFS=, 'NR == 2901 { $3 = "abc" } { print }' data.csv > bad.csv
-cat > bad.yaml <<YAML
-data: {path: bad.csv, label: label}
-train: {parallel: data, losses: [aum], optimizers: [{name: constant, step_sizes: [0.1], max_iterations: 5}]}
-output: {directory: bad_out, plots: false}
-YAML
-set +e
-"$mpiexec" -np 3 --oversubscribe "$aumtrain" -q train bad.yaml > bad.out 2> bad.err
-code=$?
-set -e
-fail() { echo "faults: $*"; echo "--- stdout"; cat bad.out; echo "--- stderr"; cat bad.err; exit 1; }
+stopped 3 bad.csv bad_out
 [ "$code" = 3 ] || fail "a bad cell gave exit code $code, not 3"
 grep -q "rank 2: .*bad.csv:2901:" bad.err || fail "the message does not name rank 2 and bad.csv:2901"
-[ "$(grep -c 'error' bad.err)" = 1 ] || fail "not exactly one error line"
-[ ! -e bad_out ] || fail "bad_out was written"
-ls -a | grep -q '\.partial' && fail "a staging folder was left"
+
+# A problem every rank finds alike (a split with too few positives, from counts over every
+# rank): one message and exit code 3 through the collective check, not MPI_Abort.
+"$aumtrain" -q make-data --rows 200 --features 3 --positive-fraction 0.03 --seed 1 --output few.csv
+stopped 2 few.csv few_out
+[ "$code" = 3 ] || fail "a split with too few positives gave exit code $code, not 3"
+grep -q "error: rank 0: few, seed 1: too few examples of a class" bad.err ||
+  fail "the message does not say the split has too few examples"
+if grep -q MPI_ABORT bad.err; then fail "the ranks were aborted instead of ending together"; fi
 
 # An interrupt: a job of many seconds, SIGINT to mpirun after two.
 "$aumtrain" -q make-data --rows 40000 --features 20 --seed 3 --output long.csv
