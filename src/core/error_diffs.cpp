@@ -144,4 +144,17 @@ BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positi
   return targets;
 }
 
+BinaryTargets gathered_targets(const BinaryTargets& targets) {
+  Communicator* communicator = targets.spread.communicator;
+  if (communicator == nullptr) return targets;
+  std::vector<std::size_t> counts;
+  std::vector<std::uint8_t> flags =
+      communicator->allgatherv(std::span<const std::uint8_t>(targets.is_positive), counts);
+  std::vector<double> weights;
+  if (!targets.weight.empty()) {
+    weights = communicator->allgatherv(std::span<const double>(targets.weight), counts);
+  }
+  return make_binary_targets_from_flags(std::move(flags), std::move(weights));
+}
+
 }  // namespace aumtrain

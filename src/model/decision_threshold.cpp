@@ -57,13 +57,7 @@ DecisionThreshold decision_threshold(std::span<const double> scores, const Binar
     // A set spread over ranks: every rank gathers every score and label, once per model.
     std::vector<std::size_t> counts;
     const std::vector<double> all_scores = communicator->allgatherv(scores, counts);
-    const std::vector<std::uint8_t> flags =
-        communicator->allgatherv(std::span<const std::uint8_t>(targets.is_positive), counts);
-    std::vector<double> all_weights;
-    if (!targets.weight.empty()) {
-      all_weights = communicator->allgatherv(std::span<const double>(targets.weight), counts);
-    }
-    return decision_threshold(all_scores, make_binary_targets_from_flags(flags, all_weights));
+    return decision_threshold(all_scores, gathered_targets(targets));
   }
   check_threshold_inputs(scores, targets);
   const std::size_t n = scores.size();

@@ -109,29 +109,6 @@ std::vector<double> LinearObjective::gathered(SetName set, std::span<const doubl
   return c->allgatherv(values, counts);
 }
 
-ErrorDiffs LinearObjective::gathered_error_diffs(SetName set) const {
-  const ErrorDiffs& local = targets(set).error_diffs;
-  Communicator* c = communicator(set);
-  if (!c) return local;
-  std::vector<DiffRow> rows(local.size());
-  for (std::size_t i = 0; i < local.size(); ++i) rows[i] = local.diff(i);
-  std::vector<std::size_t> counts;
-  const std::vector<DiffRow> all = c->allgatherv(std::span<const DiffRow>(rows), counts);
-  // One table row per distinct diff, as the one-process table has.
-  ErrorDiffs out;
-  out.rows = local.rows;
-  out.row_of_example.resize(all.size());
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    std::size_t r = 0;
-    while (r < out.rows.size() && !(out.rows[r].fp == all[i].fp && out.rows[r].fn == all[i].fn)) ++r;
-    if (r == out.rows.size()) out.rows.push_back(all[i]);
-    out.row_of_example[i] = static_cast<std::uint32_t>(r);
-  }
-  out.fp_total = local.fp_total;
-  out.fn_total = local.fn_total;
-  return out;
-}
-
 std::vector<double>& TrainState::up_to_date_scores(const LinearObjective& objective, SetName set) {
   std::vector<double>& out = scores_of(set);
   if (!current(set)) {

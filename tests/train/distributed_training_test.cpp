@@ -201,7 +201,9 @@ TEST(DistributedTraining, KthSmallestKeyOverRanksIsTheSortedKey) {
     EXPECT_EQ(kth_smallest_key(world, mine, k), sorted[k]) << k;
   }
   for (std::size_t k = 0; k < sorted.size(); ++k) {
-    if (sorted[k] >> 16 == 0x123456789ABCULL) EXPECT_EQ(kth_smallest_key(world, mine, k), sorted[k]);
+    if (sorted[k] >> 16 == 0x123456789ABCULL) {
+      EXPECT_EQ(kth_smallest_key(world, mine, k), sorted[k]);
+    }
   }
   EXPECT_THROW(kth_smallest_key(world, mine, sorted.size()), std::invalid_argument);
 }

@@ -86,4 +86,9 @@ void assign_binary_error_diffs(std::span<const double> labels, ErrorDiffs& diffs
 BinaryTargets make_binary_targets_from_flags(std::vector<std::uint8_t> is_positive,
                                              std::vector<double> weights = {});
 
+/// The targets of a whole set spread over ranks (targets.spread names them), gathered on every
+/// rank in the set's order and made as make_binary_targets_from_flags() makes them in one
+/// process; a copy of `targets` when the set is not spread. Collective when it is.
+BinaryTargets gathered_targets(const BinaryTargets& targets);
+
 }  // namespace aumtrain

@@ -98,8 +98,6 @@ class LinearObjective {
   /// Every rank's `values` of a set, in the set's order (rank 0's first); `values` itself when
   /// the set is not spread.
   std::vector<double> gathered(SetName set, std::span<const double> values) const;
-  /// The set's error diffs over every rank, in the set's order, with their totals.
-  ErrorDiffs gathered_error_diffs(SetName set) const;
 
  private:
   TrainingData data_;

@@ -25,13 +25,7 @@ double SquaredHingeAllPairsLoss::value_and_gradient(std::span<const double> scor
     const std::vector<double> all_scores = communicator->allgatherv(scores, counts);
     std::size_t first = 0;
     for (int r = 0; r < communicator->rank(); ++r) first += counts[static_cast<std::size_t>(r)];
-    std::vector<std::uint8_t> flags =
-        communicator->allgatherv(std::span<const std::uint8_t>(targets.is_positive), counts);
-    std::vector<double> weights;
-    if (!targets.weight.empty()) {
-      weights = communicator->allgatherv(std::span<const double>(targets.weight), counts);
-    }
-    const BinaryTargets all = make_binary_targets_from_flags(std::move(flags), std::move(weights));
+    const BinaryTargets all = gathered_targets(targets);
     std::vector<double> all_gradient(all_scores.size());
     const double value = value_and_gradient(all_scores, all, all_gradient);
     std::copy_n(all_gradient.begin() + static_cast<std::ptrdiff_t>(first), gradient.size(),

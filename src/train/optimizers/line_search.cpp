@@ -171,7 +171,7 @@ class LineSearchDescent final : public Optimizer {
     if (objective.communicator(set)) {
       // A set spread over ranks: every rank gathers every line (score, rate, diff) and walks
       // them all, so that every rank takes the same step (docs/distributed_cost.md).
-      const ErrorDiffs diffs = objective.gathered_error_diffs(set);
+      const ErrorDiffs diffs = gathered_targets(objective.targets(set)).error_diffs;
       search = search_.run(objective.gathered(set, scores), objective.gathered(set, rate_), diffs,
                            make_denominators(diffs, aum.denominator()), params);
     } else {
